@@ -1,0 +1,25 @@
+using TorchSharp;
+
+namespace MLNet.Subspace.Torch;
+
+/// <summary>Seeds every source of randomness MLNet.Subspace uses, from one explicit seed.</summary>
+public static class Seeding
+{
+    /// <summary>
+    /// Seeds torch's global generators (CPU and, when present, CUDA) and returns a managed
+    /// <see cref="Random"/> seeded the same way, so a run is reproducible from <paramref name="seed"/>.
+    /// </summary>
+    /// <param name="seed">The seed.</param>
+    /// <returns>A managed generator for the caller's own sampling.</returns>
+    public static Random Apply(int seed)
+    {
+        torch.manual_seed(seed);
+        if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
+        return new Random(seed);
+    }
+
+    /// <summary>A torch generator of its own, seeded, for work that must not disturb the global stream.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <returns>A CPU generator.</returns>
+    public static torch.Generator Generator(int seed) => new torch.Generator((ulong)seed);
+}

@@ -1,0 +1,62 @@
+namespace MLNet.Subspace.Tests.Build;
+
+/// <summary>
+/// An application outside the repository that references the packed library and TorchSharp-cpu
+/// must run torch with no manual step, even when its first torch call precedes any call into the library.
+/// </summary>
+public class PackageConsumerTests
+{
+    [Fact]
+    [Trait("Category", "Integration")]
+    public void Packed_Library_Makes_Torch_Run_In_A_Fresh_Console_App()
+    {
+        using var temp = new TempFolder();
+        string feed = Directory.CreateDirectory(temp.File("feed")).FullName;
+        string app = Directory.CreateDirectory(temp.File("app")).FullName;
+        // A unique version keeps a stale package in the NuGet cache from answering for this build.
+        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        var timeout = TimeSpan.FromMinutes(8);
+
+        var pack = ProcessRunner.Run("dotnet", $"pack \"{Path.Combine(TestPaths.RepoRoot, "src", "MLNet.Subspace")}\" -c Release -o \"{feed}\" -p:Version={version} -nologo", TestPaths.RepoRoot, timeout);
+        Assert.True(pack.ExitCode == 0, pack.Output);
+
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources><add key="local" value="{feed}" /></packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MLNet.Subspace" Version="{version}" />
+                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using TorchSharp;
+            // Torch first, before any call into MLNet.Subspace.
+            var x = torch.arange(1, 5, dtype: torch.float32).reshape(2, 2);
+            Console.WriteLine($"trace={x.matmul(x).trace().item<float>()}");
+            Console.WriteLine($"device={MLNet.Subspace.Torch.TorchDevice.Resolve()}");
+            """);
+
+        var build = ProcessRunner.Run("dotnet", "build -nologo -v:n", app, timeout);
+        Assert.True(build.ExitCode == 0, build.Output);
+        if (!ProcessRunner.SystemHasGlibcxx3432()) Assert.Contains("marked GLIBCXX_3.4.32 weak", build.Output);
+
+        var run = ProcessRunner.Run("dotnet", "bin/Debug/net10.0/Consumer.dll", app, timeout);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("trace=29", run.Output); // [[1,2],[3,4]]^2 = [[7,10],[15,22]]
+        Assert.Contains("device=cpu", run.Output);
+
+        // Publish for linux-x64 puts the natives beside the app: the step must patch that copy too.
+        var publish = ProcessRunner.Run("dotnet", "publish -r linux-x64 --self-contained false -o pub -nologo -v:n", app, timeout);
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        var published = ProcessRunner.Run("dotnet", "pub/Consumer.dll", app, timeout);
+        Assert.True(published.ExitCode == 0, published.Output);
+        Assert.Contains("trace=29", published.Output);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using MLNet.Subspace.Data;
+
+namespace MLNet.Subspace.Tests.Data;
+
+public class IdxReaderTests
+{
+    [Fact]
+    public void Loads_Real_FashionMnist_Test_Split_Balanced_And_Scaled()
+    {
+        ImageDataset test = IdxReader.LoadFashionMnist(TestPaths.FashionMnist, train: false);
+
+        Assert.Equal(10_000, test.Count);
+        Assert.Equal([1, 28, 28], test.ImageShape);
+        Assert.All(test.ClassCounts(), c => Assert.Equal(1_000, c));
+        Assert.Equal("Ankle boot", test.ClassNames[test.Labels[0]]);
+        Assert.InRange(test.Pixels.Min(), 0f, 0f);
+        Assert.InRange(test.Pixels.Max(), 1f, 1f);
+        // Fashion-MNIST's test-set mean intensity is about 0.286.
+        Assert.InRange(test.Pixels.Average(), 0.27, 0.30);
+    }
+
+    [Fact]
+    public void Loads_Real_FashionMnist_Train_Split()
+    {
+        ImageDataset train = IdxReader.LoadFashionMnist(TestPaths.FashionMnist, train: true);
+
+        Assert.Equal(60_000, train.Count);
+        Assert.All(train.ClassCounts(), c => Assert.Equal(6_000, c));
+    }
+
+    [Fact]
+    public void Raw_And_Gzip_Files_Decode_To_The_Same_Values()
+    {
+        using var temp = new TempFolder();
+        byte[] pixels = Enumerable.Range(0, 2 * 3 * 4).Select(i => (byte)(i * 10)).ToArray();
+        WriteIdx(temp.File("img"), [2, 3, 4], pixels);
+        WriteIdx(temp.File("img.gz"), [2, 3, 4], pixels, gzip: true);
+        WriteIdx(temp.File("lab"), [2], [1, 0]);
+
+        var raw = IdxReader.Load(temp.File("img"), temp.File("lab"));
+        var gz = IdxReader.Load(temp.File("img.gz"), temp.File("lab"));
+
+        Assert.Equal(raw.Pixels, gz.Pixels);
+        Assert.Equal([1, 3, 4], raw.ImageShape);
+        Assert.Equal(pixels[5] / 255f, raw.Pixels[5]);
+        Assert.Equal([1, 0], raw.Labels);
+    }
+
+    [Fact]
+    public void Truncated_File_Names_File_Position_And_Expected_Size()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp.File("img"), [2, 3, 4], new byte[24]);
+        byte[] all = File.ReadAllBytes(temp.File("img"));
+        File.WriteAllBytes(temp.File("img"), all[..^5]);
+
+        var e = Assert.Throws<DataFileException>(() => IdxReader.ReadBytes(temp.File("img")));
+
+        Assert.Equal(temp.File("img"), e.FilePath);
+        Assert.Contains("byte 35", e.Message);
+        Assert.Contains("truncated", e.Message);
+        Assert.Contains("2x3x4 = 24 values", e.Message);
+    }
+
+    [Fact]
+    public void Wrong_Magic_Number_Is_Reported()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.File("notidx"), [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0]);
+
+        var e = Assert.Throws<DataFileException>(() => IdxReader.ReadBytes(temp.File("notidx")));
+
+        Assert.Contains("byte 0", e.Message);
+        Assert.Contains("magic number", e.Message);
+    }
+
+    [Fact]
+    public void Non_Byte_Idx_Type_Is_Reported()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.File("floats"), [0, 0, 0x0D, 1, 0, 0, 0, 0]);
+
+        var e = Assert.Throws<DataFileException>(() => IdxReader.ReadBytes(temp.File("floats")));
+
+        Assert.Contains("byte 2", e.Message);
+        Assert.Contains("0x0D", e.Message);
+    }
+
+    [Fact]
+    public void Mismatched_Image_And_Label_Counts_Are_Reported()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp.File("img"), [3, 2, 2], new byte[12]);
+        WriteIdx(temp.File("lab"), [2], [0, 1]);
+
+        var e = Assert.Throws<DataFileException>(() => IdxReader.Load(temp.File("img"), temp.File("lab")));
+
+        Assert.Equal(temp.File("lab"), e.FilePath);
+        Assert.Contains("2 labels", e.Message);
+        Assert.Contains("3 images", e.Message);
+    }
+
+    [Fact]
+    public void Label_Outside_The_Classes_Is_Reported()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp.File("img"), [2, 2, 2], new byte[8]);
+        WriteIdx(temp.File("lab"), [2], [0, 12]);
+
+        var e = Assert.Throws<DataFileException>(() => IdxReader.Load(temp.File("img"), temp.File("lab")));
+
+        Assert.Contains("label 12", e.Message);
+        Assert.Contains("label 1)", e.Message);
+    }
+
+    [Fact]
+    public void Corrupt_Gzip_Is_Reported_As_A_Data_File_Error()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp.File("img.gz"), [2, 3, 4], new byte[24], gzip: true);
+        byte[] bytes = File.ReadAllBytes(temp.File("img.gz"));
+        for (int i = 12; i < bytes.Length - 8; i++) bytes[i] ^= 0x5A;
+        File.WriteAllBytes(temp.File("img.gz"), bytes);
+
+        var e = Assert.ThrowsAny<DataFileException>(() => IdxReader.ReadBytes(temp.File("img.gz")));
+
+        Assert.Equal(temp.File("img.gz"), e.FilePath);
+    }
+
+    [Fact]
+    public void Missing_FashionMnist_Folder_Says_How_To_Install_It()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => IdxReader.LoadFashionMnist("/nonexistent/fashion"));
+
+        Assert.Contains("apt-get install -y dataset-fashion-mnist", e.Message);
+    }
+
+    internal static void WriteIdx(string path, int[] dims, byte[] values, bool gzip = false)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write([0, 0, 0x08, (byte)dims.Length]);
+        Span<byte> word = stackalloc byte[4];
+        foreach (int d in dims)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(word, d);
+            buffer.Write(word);
+        }
+        buffer.Write(values);
+        if (!gzip)
+        {
+            File.WriteAllBytes(path, buffer.ToArray());
+            return;
+        }
+        using var file = File.Create(path);
+        using var zip = new GZipStream(file, CompressionLevel.Fastest);
+        zip.Write(buffer.ToArray());
+    }
+}
