@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MLNet.Subspace.ML;
 using TorchSharp;
 
 namespace MLNet.Subspace.Torch;
@@ -30,15 +32,16 @@ public sealed class DeviceOptions
 public static class TorchDevice
 {
     /// <summary>Chooses the device for a piece of work.</summary>
-    /// <param name="context">The ML.NET context whose GPU settings apply; may be null.</param>
+    /// <param name="context">The ML.NET context (or the environment of one) whose GPU settings apply; may be null.</param>
     /// <param name="options">A per-estimator override; may be null.</param>
     /// <returns>The CPU or the requested CUDA device.</returns>
     /// <exception cref="InvalidOperationException">A GPU was requested, none is usable and falling back to the CPU is not allowed.</exception>
-    public static torch.Device Resolve(MLContext? context = null, DeviceOptions? options = null)
+    public static torch.Device Resolve(IHostEnvironment? context = null, DeviceOptions? options = null)
     {
         if (options?.ForceCpu == true) return torch.CPU;
-        int? gpu = options?.GpuDeviceId ?? context?.GpuDeviceId;
-        bool fallback = options?.FallbackToCpu ?? context?.FallbackToCpu ?? true;
+        var settings = MLNetInterop.Settings(context);
+        int? gpu = options?.GpuDeviceId ?? settings.GpuDeviceId;
+        bool fallback = options?.FallbackToCpu ?? settings.FallbackToCpu;
         if (gpu is null) return torch.CPU;
         if (gpu < 0)
             throw new ArgumentOutOfRangeException(nameof(options), gpu, $"The GPU device id must be 0 or more. Got {gpu} instead.");
