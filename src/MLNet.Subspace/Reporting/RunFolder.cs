@@ -1,0 +1,157 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MLNet.Subspace.Reporting;
+
+/// <summary>What a run was asked to do: written once to manifest.json in the run folder.</summary>
+public sealed record RunManifest
+{
+    /// <summary>The command or analysis that made the run (e.g. "demo").</summary>
+    public required string Command { get; init; }
+
+    /// <summary>The seed every random choice derives from.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Input files and data sets, by role.</summary>
+    public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Every option that changes the results, by name.</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Library and runtime versions (filled in by <see cref="RunFolder.Open"/>).</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True when two manifests ask for the same work (versions aside).</summary>
+    /// <param name="other">The other manifest.</param>
+    public bool SameWorkAs(RunManifest other)
+        => Command == other.Command && Seed == other.Seed
+           && Inputs.OrderBy(p => p.Key).SequenceEqual(other.Inputs.OrderBy(p => p.Key))
+           && Options.OrderBy(p => p.Key).SequenceEqual(other.Options.OrderBy(p => p.Key));
+}
+
+/// <summary>
+/// A folder that holds one run: manifest.json (inputs, options, versions, seed), progress.json (the
+/// steps finished so far) and the outputs. Files are written atomically; re-opening a folder with the
+/// same manifest resumes it, skipping finished steps.
+/// </summary>
+public sealed class RunFolder
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private readonly SortedSet<string> _done;
+
+    private RunFolder(string path, RunManifest manifest, SortedSet<string> done)
+    {
+        Path = path;
+        Manifest = manifest;
+        _done = done;
+    }
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The run's manifest.</summary>
+    public RunManifest Manifest { get; }
+
+    /// <summary>Steps finished so far.</summary>
+    public IReadOnlyCollection<string> CompletedSteps => _done;
+
+    /// <summary>Creates the folder, or re-opens it to resume when it holds a run with the same manifest.</summary>
+    /// <param name="path">The folder.</param>
+    /// <param name="manifest">What this run does; versions are added here.</param>
+    /// <exception cref="IOException">The folder is not writable, or holds a different run (the message says what differs).</exception>
+    public static RunFolder Open(string path, RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        string full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = System.IO.Path.Combine(full, $".write-test-{Guid.NewGuid():N}");
+            System.IO.File.WriteAllText(probe, "");
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"The output folder {full} is not writable ({e.Message}). Choose another folder with --out.", e);
+        }
+
+        manifest = manifest with { Versions = CurrentVersions() };
+        string manifestPath = System.IO.Path.Combine(full, "manifest.json");
+        if (System.IO.File.Exists(manifestPath))
+        {
+            var existing = JsonSerializer.Deserialize<RunManifest>(System.IO.File.ReadAllText(manifestPath), Json)
+                ?? throw new IOException($"{manifestPath} is empty or not a run manifest.");
+            if (!existing.SameWorkAs(manifest))
+            {
+                throw new IOException($"{full} already holds a different run ({existing.Command}, seed {existing.Seed}, options {Describe(existing.Options)}); "
+                    + "use a new output folder, or delete this one to start over.");
+            }
+        }
+        else
+        {
+            IO.AtomicFile.WriteAllText(manifestPath, w => w.Write(JsonSerializer.Serialize(manifest, Json)));
+        }
+        string progressPath = System.IO.Path.Combine(full, "progress.json");
+        var done = System.IO.File.Exists(progressPath)
+            ? new SortedSet<string>(JsonSerializer.Deserialize<string[]>(System.IO.File.ReadAllText(progressPath)) ?? [])
+            : [];
+        return new RunFolder(full, manifest, done);
+    }
+
+    /// <summary>A path inside the run folder (sub-folders are created).</summary>
+    /// <param name="relative">The path relative to the run folder.</param>
+    public string PathOf(string relative)
+    {
+        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relative));
+        if (!full.StartsWith(Path, StringComparison.Ordinal)) throw new ArgumentException($"'{relative}' points outside the run folder.", nameof(relative));
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        return full;
+    }
+
+    /// <summary>Whether a step finished in this or an earlier, interrupted, session.</summary>
+    /// <param name="step">Step name.</param>
+    public bool IsDone(string step) => _done.Contains(step);
+
+    /// <summary>Records a step as finished (atomically), after its outputs are written.</summary>
+    /// <param name="step">Step name.</param>
+    public void MarkDone(string step)
+    {
+        if (!_done.Add(step)) return;
+        IO.AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "progress.json"), w => w.Write(JsonSerializer.Serialize(_done.ToArray(), Json)));
+    }
+
+    /// <summary>Runs a step unless it already finished: then its saved result is loaded instead.</summary>
+    /// <typeparam name="T">The step's result.</typeparam>
+    /// <param name="step">Step name.</param>
+    /// <param name="compute">Does the work.</param>
+    /// <param name="save">Writes the result (atomically) into the folder.</param>
+    /// <param name="load">Reads a saved result.</param>
+    public T Step<T>(string step, Func<T> compute, Action<T> save, Func<T> load)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        ArgumentNullException.ThrowIfNull(save);
+        ArgumentNullException.ThrowIfNull(load);
+        if (IsDone(step)) return load();
+        T result = compute();
+        save(result);
+        MarkDone(step);
+        return result;
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, string> options)
+        => string.Join(", ", options.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
+
+    private static Dictionary<string, string> CurrentVersions()
+    {
+        static string Of(Assembly a) => a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
+        return new Dictionary<string, string>
+        {
+            ["MLNet.Subspace"] = Of(typeof(RunFolder).Assembly),
+            ["Microsoft.ML"] = Of(typeof(Microsoft.ML.MLContext).Assembly),
+            ["TorchSharp"] = Of(typeof(TorchSharp.torch).Assembly),
+            [".NET"] = Environment.Version.ToString(),
+            ["OS"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using System.IO.Compression;
+using System.Buffers.Binary;
+using Microsoft.Data.Analysis;
+using MLNet.Subspace.Reporting;
+
+namespace MLNet.Subspace.Tests.Reporting;
+
+public class HtmlReportTests
+{
+    [Fact]
+    public void All_Text_Is_Escaped_And_Nothing_External_Is_Referenced()
+    {
+        var frame = new DataFrame(new StringDataFrameColumn("layer", ["<script>alert(1)</script>"]), new DoubleDataFrameColumn("Q", [0.123456]));
+        var report = new HtmlReport("Report <b>")
+            .Section("A & B")
+            .Paragraph("x < y")
+            .Table(frame, "caption \"q\"")
+            .Figure(Plots.Heatmap("h", new double[2, 2]), "fig <i>")
+            .Gallery("g", [new GalleryItem(PngImage.DataUri(new float[4], 1, 2, 2), ["label <x>"], Highlight: true)]);
+
+        string html = report.Render();
+
+        Assert.DoesNotContain("<script", html);
+        Assert.Contains("&lt;script&gt;", html);
+        Assert.Contains("Report &lt;b&gt;", html);
+        Assert.Contains("A &amp; B", html);
+        Assert.Contains("0.1235", html);
+        Assert.Contains("label &lt;x&gt;", html);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.DoesNotContain("href=\"http", html);
+        Assert.Equal(1, CountOf(html, "<svg"));
+        Assert.Equal(1, CountOf(html, "<table>"));
+    }
+
+    [Fact]
+    public void Gallery_Refuses_Images_That_Are_Not_Inline()
+    {
+        var report = new HtmlReport("r");
+
+        Assert.Throws<ArgumentException>(() => report.Gallery("g", [new GalleryItem("http://example/x.png", [])]));
+    }
+
+    [Fact]
+    public void Long_Tables_Are_Cut_With_A_Note()
+    {
+        var frame = new DataFrame(new Int32DataFrameColumn("i", Enumerable.Range(0, 10)));
+
+        string html = new HtmlReport("r").Table(frame, "t", maxRows: 3).Render();
+
+        Assert.Equal(3, CountOf(html, "<tr><td>"));
+        Assert.Contains("(7 more rows in the CSV file.)", html);
+    }
+
+    [Fact]
+    public void Png_Has_Valid_Chunks_And_Decodes_To_The_Pixels()
+    {
+        float[] rgb = [1, 0, 0, 0.5f, /* G */ 0, 1, 0, 0.5f, /* B */ 0, 0, 1, 0.5f];
+
+        byte[] png = PngImage.Encode(rgb, 3, 2, 2);
+
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], png[..8]);
+        Assert.Equal(2, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));      // IHDR width
+        Assert.Equal(2, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));      // IHDR height
+        Assert.Equal([0xAE, 0x42, 0x60, 0x82], png[^4..]);                          // the well-known CRC of an empty IEND chunk
+        int idatLength = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(33));
+        using var z = new ZLibStream(new MemoryStream(png, 41, idatLength), CompressionMode.Decompress);
+        var raw = new byte[14];
+        z.ReadExactly(raw);
+        // Each scanline: filter byte 0, then RGB triples: red, green / blue, grey 0.5 (rounded to 128).
+        Assert.Equal([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 128, 128, 128], raw);
+    }
+
+    [Fact]
+    public void DataFrame_Csv_Round_Trips_With_Invariant_Numbers()
+    {
+        using var temp = new TempFolder();
+        var frame = DataFrameIO.SquareMatrix(["conv1", "conv2"], new[,] { { 1.0, 0.25 }, { 0.25, 1.0 } });
+
+        DataFrameIO.SaveCsv(frame, temp.File("cka.csv"));
+
+        Assert.Equal("layer,conv1,conv2", File.ReadLines(temp.File("cka.csv")).First());
+        Assert.Contains("conv2,0.25,1", File.ReadAllText(temp.File("cka.csv")));
+        var back = DataFrameIO.LoadCsv(temp.File("cka.csv"));
+        Assert.Equal(0.25, Convert.ToDouble(back["conv2"][0]));
+    }
+
+    private static int CountOf(string s, string what) => (s.Length - s.Replace(what, "").Length) / what.Length;
+}
