@@ -6,7 +6,7 @@ namespace MLNet.Subspace.Tests;
 /// <summary>Runs a child process and captures its output, for tests that drive the build or the CLI.</summary>
 internal static class ProcessRunner
 {
-    public static (int ExitCode, string Output) Run(string fileName, string arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    public static (int ExitCode, string Output) Run(string fileName, string arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? environment = null, bool stdoutOnly = false)
     {
         var info = new ProcessStartInfo(fileName, arguments)
         {
@@ -26,7 +26,7 @@ internal static class ProcessRunner
         var output = new StringBuilder();
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null && !stdoutOnly) lock (output) output.AppendLine(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -11,6 +11,11 @@ public static class Seeding
     /// </summary>
     /// <param name="seed">The seed.</param>
     /// <returns>A managed generator for the caller's own sampling.</returns>
+    /// <remarks>
+    /// torch's global generator is process-wide: work that seeds it and then draws from it (weight
+    /// initialisation, dropout) is reproducible only if nothing else draws from it in between, so run
+    /// such work on one thread at a time, or pass a <see cref="Generator"/> where the API accepts one.
+    /// </remarks>
     public static Random Apply(int seed)
     {
         torch.manual_seed(seed);

@@ -86,3 +86,27 @@ public class HtmlReportTests
 
     private static int CountOf(string s, string what) => (s.Length - s.Replace(what, "").Length) / what.Length;
 }
+
+public class HtmlReportInBrowserTests
+{
+    [Fact]
+    public void Chromium_Parses_The_Report_With_Its_Heatmap_Table_And_Gallery()
+    {
+        using var temp = new TempFolder();
+        var m = new double[4, 4];
+        for (int i = 0; i < 4; i++) m[i, i] = 1;
+        new HtmlReport("browser check")
+            .Section("Heatmap").Figure(Plots.Heatmap("SSC-CKA", m), "layers")
+            .Section("Table").Table(DataFrameIO.SquareMatrix(["a", "b", "c", "d"], m), "cka")
+            .Gallery("neighbours", [new GalleryItem(PngImage.DataUri(new float[28 * 28], 1, 28, 28), ["query"], Highlight: true)])
+            .Save(temp.File("report.html"));
+
+        string dom = HeadlessChromium.DumpDom(temp.File("report.html"));
+
+        Assert.Contains("<svg", dom);
+        Assert.Contains("fill:rgb(8,29,88)", dom);             // the diagonal in YlGnBu's darkest colour
+        Assert.Contains("<table>", dom);
+        Assert.Contains("<img alt=\"\" src=\"data:image/png;base64,", dom);
+        Assert.Contains("<h2 id=\"s2\">Table</h2>", dom);
+    }
+}

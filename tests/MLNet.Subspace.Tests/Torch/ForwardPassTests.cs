@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Tests.Torch;
 
+[Collection(TorchRandomCollection.Name)]
 public class ForwardPassTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using TorchSharp;
 
 namespace MLNet.Subspace.Tests.Torch;
 
+[Collection(TorchRandomCollection.Name)]
 public class TorchDeviceTests
 {
     [Fact]
