@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Tests.Torch;
 
-[Collection(TorchRandomCollection.Name)]
+[Collection(TorchGlobalRng.Name)]
 public class ForwardPassTests
 {
     [Fact]
@@ -56,7 +56,7 @@ public class ForwardPassTests
     [Fact]
     public void SmallCnn_Conv_Layers_Are_Visible_To_Hooks_In_Registration_Order()
     {
-        using var model = new SmallCnn(inputChannels: 3, classes: 4, width: 4, convLayers: 3);
+        using var model = new SmallCnn(inputChannels: 3, classes: 4, width: 4, convLayers: 3, imageSize: 32);
         var seen = new List<long[]>();
         var hooks = model.named_modules().Where(m => m.module is TorchSharp.Modules.Conv2d)
             .Select(m => ((TorchSharp.Modules.Conv2d)m.module).register_forward_hook((_, _, o) => { seen.Add(o.shape); return o; }))

@@ -4,7 +4,7 @@ using TorchSharp;
 
 namespace MLNet.Subspace.Tests.Torch;
 
-[Collection(TorchRandomCollection.Name)]
+[Collection(TorchGlobalRng.Name)]
 public class TorchDeviceTests
 {
     [Fact]

@@ -1,0 +1,146 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Subspace.Models;
+using MLNet.Subspace.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>
+/// Reads the activations of chosen layers of a trained network for every row of an image (or
+/// feature) vector column: one output vector column per layer, plus the network's <c>Score</c>
+/// (softmax probabilities) and <c>PredictedLabel</c> (key).
+/// </summary>
+/// <remarks>
+/// <para><b>Estimator Characteristics</b></para>
+/// <list type="table">
+/// <item><term>Does this estimator need to look at the data to train its parameters?</term><description>No (it only checks the schema and probes the layer shapes).</description></item>
+/// <item><term>Input column data type</term><description>Known-size vector of <see cref="float"/>, C*H*W values per row (shape from the column's dimensions, <see cref="Options.InputShape"/> or the model).</description></item>
+/// <item><term>Output column data type</term><description>One known-size vector of <see cref="float"/> per layer (C*H*W flattened, or C when globally average-pooled), a vector Score and a key PredictedLabel.</description></item>
+/// <item><term>Exportable to ONNX</term><description>No.</description></item>
+/// </list>
+/// <para>Layers default to every <c>Conv2d</c> in registration order, 1x1 shortcut convs included:
+/// the paper's choice (raw conv output, before batch norm). The transform is lazy: every pass over
+/// its output runs the network again, in batches of <see cref="Options.BatchSize"/> rows inside the
+/// cursor, under <c>no_grad</c>, on the configured device. Analyses that read every layer several
+/// times should materialise once with <see cref="ActivationExtractorTransformer.Materialize"/>
+/// (see docs/activations.md). Cost: one forward pass per row and pass, plus sum_l d_l floats copied.</para>
+/// <para>Hooks see only modules invoked through <c>call</c>; a module run via <c>forward</c> is reported as never running.</para>
+/// </remarks>
+public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtractorTransformer>
+{
+    /// <summary>The defaults of <see cref="Options"/>, shared with the catalog and the docs.</summary>
+    internal static class Defaults
+    {
+        public const string InputColumnName = "Features";
+        public const string OutputColumnPrefix = "";
+        public const string ScoreColumnName = "Score";
+        public const string PredictedLabelColumnName = "PredictedLabel";
+        public const int BatchSize = 64;
+        public const ActivationPooling Pooling = ActivationPooling.Flatten;
+    }
+
+    /// <summary>Settings of <see cref="ActivationExtractorEstimator"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>The image or feature vector column. Defaults to "Features".</summary>
+        public string InputColumnName { get; set; } = Defaults.InputColumnName;
+
+        /// <summary>Shape of one input (channels, height, width); null means: the column's dimensions when it has three, else the model's <see cref="ImageClassifier.InputShape"/>.</summary>
+        public int[]? InputShape { get; set; }
+
+        /// <summary>Exact layer paths (<c>named_modules()</c> names) to read; null means: use <see cref="LayerPattern"/>/<see cref="LayerTypes"/>.</summary>
+        public string[]? LayerNames { get; set; }
+
+        /// <summary>A regular expression matched against whole layer paths; null means none.</summary>
+        public string? LayerPattern { get; set; }
+
+        /// <summary>Module types to read; null means Conv2d when neither names nor a pattern are given.</summary>
+        public Type[]? LayerTypes { get; set; }
+
+        /// <summary>Flatten (the paper) or global average pooling. Defaults to <see cref="ActivationPooling.Flatten"/>.</summary>
+        public ActivationPooling Pooling { get; set; } = Defaults.Pooling;
+
+        /// <summary>Prefix of the per-layer output columns, whose names are prefix + layer path. Defaults to "" (the layer path).</summary>
+        public string OutputColumnPrefix { get; set; } = Defaults.OutputColumnPrefix;
+
+        /// <summary>Name of the softmax score column, or null to omit it. Defaults to "Score".</summary>
+        public string? ScoreColumnName { get; set; } = Defaults.ScoreColumnName;
+
+        /// <summary>Name of the predicted-label key column, or null to omit it. Defaults to "PredictedLabel".</summary>
+        public string? PredictedLabelColumnName { get; set; } = Defaults.PredictedLabelColumnName;
+
+        /// <summary>Rows per forward pass. Defaults to 64.</summary>
+        public int BatchSize { get; set; } = Defaults.BatchSize;
+
+        /// <summary>Class names for the score slot names and the key values; null means "0", "1", ...</summary>
+        public IReadOnlyList<string>? ClassNames { get; set; }
+
+        /// <summary>Device override; null means as the MLContext says (CPU by default).</summary>
+        public DeviceOptions? Device { get; set; }
+
+        internal void Validate()
+        {
+            if (string.IsNullOrEmpty(InputColumnName))
+                throw new ArgumentException("The 'InputColumnName' option of ActivationExtractorEstimator must name a column. Got an empty name instead.");
+            if (BatchSize < 1)
+                throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The 'BatchSize' option of ActivationExtractorEstimator must be an integer in [1, inf). Got {BatchSize} instead.");
+            if (InputShape is not null && (InputShape.Length == 0 || InputShape.Any(v => v < 1)))
+                throw new ArgumentOutOfRangeException(nameof(InputShape), $"The 'InputShape' option of ActivationExtractorEstimator must list positive sizes (channels, height, width). Got [{string.Join(", ", InputShape)}] instead.");
+            ArgumentNullException.ThrowIfNull(OutputColumnPrefix, nameof(OutputColumnPrefix));
+        }
+    }
+
+    private readonly IHostEnvironment _env;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly Options _options;
+    private readonly IReadOnlyList<SelectedLayer> _layers;
+
+    /// <summary>Creates the estimator; the layer selection is checked here.</summary>
+    /// <param name="env">The ML.NET environment (logging, device settings).</param>
+    /// <param name="model">The trained network; it is put in eval mode and moved to the device, and not disposed by the transformer.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <exception cref="ArgumentException">An unknown layer name (the message lists the available layers) or an invalid option.</exception>
+    public ActivationExtractorEstimator(IHostEnvironment env, nn.Module<Tensor, Tensor> model, Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(model);
+        _env = env;
+        _model = model;
+        _options = options ?? new Options();
+        _options.Validate();
+        _layers = LayerSelector.Select(model, _options.LayerNames, _options.LayerPattern, _options.LayerTypes);
+    }
+
+    /// <summary>The layers that will be read, in registration order.</summary>
+    public IReadOnlyList<SelectedLayer> Layers => _layers;
+
+    /// <summary>The output column name of a layer.</summary>
+    /// <param name="layer">The layer path.</param>
+    /// <returns>The prefix followed by the path.</returns>
+    public string ColumnName(string layer) => _options.OutputColumnPrefix + layer;
+
+    /// <inheritdoc />
+    public ActivationExtractorTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ActivationExtractorTransformer(_env, _model, _options, _layers, input.Schema);
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        VectorColumn.CheckShape(inputSchema, _options.InputColumnName);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (var layer in _layers)
+            columns[ColumnName(layer.Name)] = MLNetInterop.Column(ColumnName(layer.Name), SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        if (_options.ScoreColumnName is { } score)
+            columns[score] = MLNetInterop.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        if (_options.PredictedLabelColumnName is { } predicted)
+            columns[predicted] = MLNetInterop.Column(predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true);
+        return new SchemaShape(columns.Values);
+    }
+}

@@ -1,0 +1,243 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Subspace.Models;
+using MLNet.Subspace.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>
+/// The fitted <see cref="ActivationExtractorEstimator"/>: a lazy transform whose cursors run the
+/// network in batches and expose one vector column per selected layer, plus Score and PredictedLabel.
+/// </summary>
+/// <remarks>
+/// Each output layer column carries annotations: <c>SlotNames</c> (<c>c{c}.y{y}.x{x}</c>, or
+/// <c>c{c}</c> when pooled), <c>LayerShape</c> (the per-input shape as a vector of Int32),
+/// <c>LayerName</c> and <c>LayerType</c>. Cursors are safe to use from several threads at once
+/// (forward passes of one model are serialised). The model is not disposed by the transformer.
+/// </remarks>
+public sealed partial class ActivationExtractorTransformer : ITransformer
+{
+    private readonly IHostEnvironment _env;
+    private readonly ActivationExtractorEstimator.Options _options;
+    private readonly ActivationEngine _engine;
+    private readonly string[] _classNames;
+
+    internal ActivationExtractorTransformer(IHostEnvironment env, nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options,
+        IReadOnlyList<SelectedLayer> layers, DataViewSchema inputSchema)
+    {
+        _env = env;
+        _options = options;
+        Model = model;
+        int size = VectorColumn.CheckSchema(inputSchema, options.InputColumnName);
+        int[] shape = ResolveInputShape(model, options, inputSchema[options.InputColumnName], size);
+        var device = TorchDevice.Resolve(env, options.Device);
+        using (var ch = env.Register(nameof(ActivationExtractorTransformer)).Start("Probe layer shapes"))
+        {
+            _engine = new ActivationEngine(model, layers, shape, options.Pooling, device, $"column '{options.InputColumnName}'");
+            ch.Info($"Extracting {layers.Count} layer(s) ({_engine.LayerSizes.Sum(v => (long)v)} floats per row) from input [{string.Join(", ", shape)}] on {device}.");
+        }
+        if (options.ClassNames is { } names && names.Count != _engine.Classes)
+            throw new ArgumentException($"The 'ClassNames' option of ActivationExtractorEstimator must list {_engine.Classes} names (the model's classes). Got {names.Count} instead.");
+        _classNames = options.ClassNames?.ToArray() ?? Enumerable.Range(0, _engine.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>The network being read.</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>The layers read, in registration order.</summary>
+    public IReadOnlyList<SelectedLayer> Layers => _engine.Layers;
+
+    /// <summary>Per-input output shape of each layer (after pooling), in the order of <see cref="Layers"/>.</summary>
+    public IReadOnlyList<int[]> LayerShapes => _engine.LayerShapes;
+
+    /// <summary>Shape of one input (channels, height, width).</summary>
+    public IReadOnlyList<int> InputShape => _engine.InputShape;
+
+    /// <summary>Number of classes of the network.</summary>
+    public int Classes => _engine.Classes;
+
+    /// <summary>The output column of a layer.</summary>
+    /// <param name="layer">The layer path.</param>
+    /// <returns>The column name.</returns>
+    public string ColumnName(string layer) => _options.OutputColumnPrefix + layer;
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            int[] shape = _engine.LayerShapes[l];
+            var ann = new DataViewSchema.Annotations.Builder();
+            int size = _engine.LayerSizes[l];
+            ann.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, size), (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = InMemoryDataView.TextVector(SlotNames(shape)));
+            ann.Add("LayerShape", new VectorDataViewType(NumberDataViewType.Int32, shape.Length), (ref VBuffer<int> dst) => dst = new VBuffer<int>(shape.Length, shape.ToArray()));
+            string name = Layers[l].Name, type = Layers[l].TypeName;
+            ann.Add("LayerName", TextDataViewType.Instance, (ref ReadOnlyMemory<char> dst) => dst = name.AsMemory());
+            ann.Add("LayerType", TextDataViewType.Instance, (ref ReadOnlyMemory<char> dst) => dst = type.AsMemory());
+            builder.AddColumn(ColumnName(name), new VectorDataViewType(NumberDataViewType.Single, shape), ann.ToAnnotations());
+        }
+        var classes = new VectorDataViewType(TextDataViewType.Instance, Classes);
+        if (_options.ScoreColumnName is { } score)
+        {
+            var ann = new DataViewSchema.Annotations.Builder();
+            ann.Add("SlotNames", classes, (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = InMemoryDataView.TextVector(_classNames));
+            builder.AddColumn(score, new VectorDataViewType(NumberDataViewType.Single, Classes), ann.ToAnnotations());
+        }
+        if (_options.PredictedLabelColumnName is { } predicted)
+        {
+            var ann = new DataViewSchema.Annotations.Builder();
+            ann.Add("KeyValues", classes, (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = InMemoryDataView.TextVector(_classNames));
+            builder.AddColumn(predicted, new KeyDataViewType(typeof(uint), Classes), ann.ToAnnotations());
+        }
+        return builder.ToSchema();
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ActivationDataView(this, input, GetOutputSchema(input.Schema));
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
+    }
+
+    /// <summary>Not supported: ML.NET's model format cannot hold a TorchSharp network.</summary>
+    /// <param name="ctx">Unused.</param>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+        => throw new NotSupportedException(
+            "ActivationExtractorTransformer cannot be saved with mlContext.Model.Save: save the network's weights with ModelWeights.Save and rebuild the extractor with ExtractActivations(...) after loading them.");
+
+    /// <summary>
+    /// Runs the network once over <paramref name="data"/> and keeps the selected layers in memory
+    /// (see <see cref="LayerActivations"/>), so analyses that read every layer several times do not
+    /// recompute it. Refuses with an estimate when the result would not fit.
+    /// </summary>
+    /// <param name="data">Rows with the input column (and the label column when given).</param>
+    /// <param name="labelColumnName">A label column (key, integer or integral float), or null.</param>
+    /// <param name="maximumBytes">The memory the result may take; null means half of what .NET may use.</param>
+    /// <returns>The activations, N rows per layer.</returns>
+    public LayerActivations Materialize(IDataView data, string? labelColumnName = null, long? maximumBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckInput(data.Schema);
+        long rows = data.GetRowCount() ?? CountRows(data);
+        LayerActivations.CheckFits(rows, Layers.Select(l => l.Name).ToArray(), _engine.LayerSizes, Classes, maximumBytes);
+        int[]? labels = labelColumnName is null ? null : VectorColumn.ReadLabels(data, labelColumnName);
+        int n = (int)rows;
+        var values = _engine.LayerSizes.Select(d => new float[(long)n * d]).ToArray();
+        var scores = new float[(long)n * Classes];
+        int batchSize = _options.BatchSize, d0 = _engine.InputSize, done = 0;
+        var buffer = new float[(long)batchSize * d0];
+        var batchOut = _engine.LayerSizes.Select(d => new float[(long)batchSize * d]).ToArray();
+        var batchScores = new float[(long)batchSize * Classes];
+        var all = Enumerable.Repeat(true, Layers.Count).ToArray();
+        using var ch = _env.Register(nameof(ActivationExtractorTransformer)).Start("Materialize");
+        using (var reader = new BatchReader(data, _options.InputColumnName, d0))
+        {
+            int got;
+            while ((got = reader.Read(buffer, batchSize)) > 0)
+            {
+                if (done + got > n) throw new InvalidOperationException($"The data reported {n} rows but yielded more.");
+                _engine.Run(buffer, got, all, batchOut!, batchScores);
+                for (int l = 0; l < values.Length; l++)
+                    Array.Copy(batchOut[l], 0, values[l], (long)done * _engine.LayerSizes[l], (long)got * _engine.LayerSizes[l]);
+                Array.Copy(batchScores, 0, scores, (long)done * Classes, (long)got * Classes);
+                done += got;
+            }
+        }
+        if (done != n) throw new InvalidOperationException($"The data reported {n} rows but yielded {done}.");
+        ch.Info($"Materialised {Layers.Count} layer(s) for {n} rows.");
+        return new LayerActivations(Layers.Select(l => l.Name).ToArray(), _engine.LayerShapes, values, scores, Classes, labels, _classNames);
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long n = 0;
+        using var cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext()) n++;
+        return n;
+    }
+
+    internal static string[] SlotNames(int[] shape) => shape.Length switch
+    {
+        1 => Enumerable.Range(0, shape[0]).Select(c => $"c{c}").ToArray(),
+        3 => (from c in Enumerable.Range(0, shape[0]) from y in Enumerable.Range(0, shape[1]) from x in Enumerable.Range(0, shape[2]) select $"c{c}.y{y}.x{x}").ToArray(),
+        _ => Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(i => $"f{i}").ToArray(),
+    };
+
+    private void CheckInput(DataViewSchema schema)
+    {
+        int size = VectorColumn.CheckSchema(schema, _options.InputColumnName);
+        if (size != _engine.InputSize)
+            throw new ArgumentException($"Schema mismatch for input column '{_options.InputColumnName}': the model expects inputs of shape [{string.Join(", ", _engine.InputShape)}] ({_engine.InputSize} values); the column holds {size} values.");
+    }
+
+    private static int[] ResolveInputShape(nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options, DataViewSchema.Column column, int size)
+    {
+        var dims = ((VectorDataViewType)column.Type).Dimensions;
+        int[] shape = options.InputShape
+            ?? (dims.Length == 3 ? dims.ToArray() : null)
+            ?? (model as ImageClassifier)?.InputShape
+            ?? throw new ArgumentException($"The shape of one input of column '{column.Name}' ({size} values) is unknown: set the 'InputShape' option of ActivationExtractorEstimator (channels, height, width) or give the column three dimensions.");
+        long product = shape.Aggregate(1L, (a, b) => a * b);
+        if (product != size)
+            throw new ArgumentException($"The input shape [{string.Join(", ", shape)}] needs {product} values per row but column '{column.Name}' holds {size}."
+                + (model is ImageClassifier m ? $" The model expects [{string.Join(", ", m.InputShape)}]." : ""));
+        return shape;
+    }
+
+    /// <summary>Reads batches of the input column, checking every value is finite.</summary>
+    private sealed class BatchReader : IDisposable
+    {
+        private readonly DataViewRowCursor _cursor;
+        private readonly ValueGetter<VBuffer<float>> _getter;
+        private readonly string _column;
+        private readonly int _size;
+        private VBuffer<float> _row;
+
+        public BatchReader(IDataView data, string column, int size)
+        {
+            var col = data.Schema[column];
+            _cursor = data.GetRowCursor([col]);
+            _getter = _cursor.GetGetter<VBuffer<float>>(col);
+            _column = column;
+            _size = size;
+        }
+
+        public int Read(float[] buffer, int max)
+        {
+            int r = 0;
+            while (r < max && _cursor.MoveNext())
+            {
+                _getter(ref _row);
+                var span = buffer.AsSpan(r * _size, _size);
+                _row.CopyTo(span);
+                for (int j = 0; j < span.Length; j++)
+                {
+                    if (!float.IsFinite(span[j]))
+                        throw new InvalidOperationException($"Column '{_column}', row {_cursor.Position}, slot {j}: expected a finite number, found {span[j]}.");
+                }
+                r++;
+            }
+            return r;
+        }
+
+        public void Dispose() => _cursor.Dispose();
+    }
+}

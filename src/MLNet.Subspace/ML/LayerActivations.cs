@@ -1,0 +1,168 @@
+using Microsoft.ML;
+using MLNet.Subspace.Data;
+using MLNet.Subspace.Models;
+using MLNet.Subspace.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>
+/// Activations of chosen layers for N inputs, computed once and held in memory: per layer an
+/// N x d_l row-major float array (one row per input), the per-input layer shapes, the network's
+/// scores and predictions, and the true labels when known.
+/// </summary>
+/// <remarks>
+/// Use this when an analysis reads every layer several times (SSC per layer, the L x L CKA matrix,
+/// per-epoch comparisons): the lazy transform would rerun the network on every pass. Memory:
+/// 4 N (sum_l d_l + classes) bytes; <see cref="CheckFits"/> refuses with an estimate beforehand.
+/// </remarks>
+public sealed class LayerActivations
+{
+    internal LayerActivations(string[] layerNames, int[][] shapes, float[][] values, float[] scores, int classes, int[]? labels, string[] classNames)
+    {
+        LayerNames = layerNames;
+        LayerShapes = shapes;
+        Values = values;
+        Scores = scores;
+        Classes = classes;
+        Count = classes == 0 ? 0 : scores.Length / classes;
+        Labels = labels;
+        ClassNames = classNames;
+        Predictions = new int[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            var row = scores.AsSpan(i * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+            Predictions[i] = best;
+        }
+    }
+
+    /// <summary>Layer paths, in registration order.</summary>
+    public IReadOnlyList<string> LayerNames { get; }
+
+    /// <summary>Per-input shape of each layer (C, H, W flattened, or C when pooled).</summary>
+    public IReadOnlyList<int[]> LayerShapes { get; }
+
+    /// <summary>Per layer, N x d_l values, input-major.</summary>
+    public IReadOnlyList<float[]> Values { get; }
+
+    /// <summary>N x classes softmax scores.</summary>
+    public float[] Scores { get; }
+
+    /// <summary>The network's predicted class of each input.</summary>
+    public int[] Predictions { get; }
+
+    /// <summary>True class of each input, when known.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>Class names (or "0", "1", ...).</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>Number of inputs N.</summary>
+    public int Count { get; }
+
+    /// <summary>Per-input length d_l of a layer's vector.</summary>
+    /// <param name="layer">Index in <see cref="LayerNames"/>.</param>
+    /// <returns>d_l.</returns>
+    public int Size(int layer) => Values[layer].Length / Math.Max(Count, 1);
+
+    /// <summary>The N x d_l values of a layer by name.</summary>
+    /// <param name="name">A layer path.</param>
+    /// <returns>The values and d_l.</returns>
+    /// <exception cref="ArgumentException">The layer was not materialised; the message lists those that were.</exception>
+    public (float[] Values, int Size) Layer(string name)
+    {
+        int l = LayerNames.ToList().IndexOf(name);
+        if (l < 0) throw new ArgumentException($"Layer '{name}' was not materialised. Available layers: {string.Join(", ", LayerNames)}.", nameof(name));
+        return (Values[l], Size(l));
+    }
+
+    /// <summary>An in-memory data view: one vector column per layer (named by its path), Score, PredictedLabel and (when known) Label.</summary>
+    /// <returns>The view.</returns>
+    public IDataView ToDataView()
+    {
+        var builder = InMemoryDataView.Create(Count);
+        for (int l = 0; l < LayerNames.Count; l++)
+            builder.AddVector(LayerNames[l], Values[l], LayerShapes[l]);
+        builder.AddVector("Score", Scores, [Classes], ClassNames);
+        builder.AddKey("PredictedLabel", Predictions, ClassNames);
+        if (Labels is not null) builder.AddKey("Label", Labels, ClassNames);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="model"/> once over <paramref name="inputs"/> (for instance a
+    /// class-balanced probe set from <see cref="ProbeSampling.ClassBalanced"/>) and keeps the
+    /// selected layers.
+    /// </summary>
+    /// <param name="model">The trained network (set to eval mode and moved to the device).</param>
+    /// <param name="inputs">The probe images; their labels become <see cref="Labels"/>.</param>
+    /// <param name="layers">The layers (see <see cref="LayerSelector.Select"/>); null means every Conv2d.</param>
+    /// <param name="pooling">Flatten (the paper) or global average pooling.</param>
+    /// <param name="batchSize">Inputs per forward pass.</param>
+    /// <param name="device">Where to run; null means the CPU.</param>
+    /// <param name="maximumBytes">The memory the result may take; null means half of what .NET may use.</param>
+    /// <returns>The activations.</returns>
+    /// <exception cref="InsufficientMemoryException">The result would not fit; the message gives the estimate.</exception>
+    public static LayerActivations Extract(nn.Module<Tensor, Tensor> model, ImageDataset inputs, IReadOnlyList<SelectedLayer>? layers = null,
+        ActivationPooling pooling = ActivationPooling.Flatten, int batchSize = 64, Device? device = null, long? maximumBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"The 'batchSize' argument must be 1 or more. Got {batchSize} instead.");
+        layers ??= LayerSelector.Select(model);
+        var engine = new ActivationEngine(model, layers, inputs.ImageShape, pooling, device ?? torch.CPU, "the probe images");
+        var names = layers.Select(l => l.Name).ToArray();
+        CheckFits(inputs.Count, names, engine.LayerSizes, engine.Classes, maximumBytes);
+        int n = inputs.Count, d0 = inputs.ImageSize;
+        var values = engine.LayerSizes.Select(d => new float[(long)n * d]).ToArray();
+        var scores = new float[(long)n * engine.Classes];
+        var all = Enumerable.Repeat(true, layers.Count).ToArray();
+        var buffer = new float[(long)batchSize * d0];
+        var batchOut = engine.LayerSizes.Select(d => new float[(long)batchSize * d]).ToArray();
+        var batchScores = new float[(long)batchSize * engine.Classes];
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, n - start);
+            inputs.Pixels.AsSpan(start * d0, rows * d0).CopyTo(buffer);
+            engine.Run(buffer, rows, all, batchOut!, batchScores);
+            for (int l = 0; l < values.Length; l++)
+                Array.Copy(batchOut[l], 0, values[l], (long)start * engine.LayerSizes[l], (long)rows * engine.LayerSizes[l]);
+            Array.Copy(batchScores, 0, scores, (long)start * engine.Classes, (long)rows * engine.Classes);
+        }
+        return new LayerActivations(names, engine.LayerShapes, values, scores, engine.Classes, inputs.Labels.ToArray(),
+            inputs.ClassNames.Count == engine.Classes ? inputs.ClassNames.ToArray() : Enumerable.Range(0, engine.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    /// <summary>Bytes the activations of <paramref name="rows"/> inputs take: 4 rows (sum_l d_l + classes).</summary>
+    /// <param name="rows">N.</param>
+    /// <param name="layerSizes">d_l per layer.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <returns>The estimate in bytes.</returns>
+    public static long EstimateBytes(long rows, IReadOnlyList<int> layerSizes, int classes)
+        => checked(4 * rows * (layerSizes.Sum(d => (long)d) + classes) + 8 * rows);
+
+    /// <summary>The default memory limit: half of what the .NET runtime may use.</summary>
+    public static long DefaultMaximumBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
+    internal static void CheckFits(long rows, string[] names, IReadOnlyList<int> sizes, int classes, long? maximumBytes)
+    {
+        if (rows > int.MaxValue) throw new InsufficientMemoryException($"Cannot materialise {rows} rows: at most {int.MaxValue} are supported.");
+        long need = EstimateBytes(rows, sizes, classes), limit = maximumBytes ?? DefaultMaximumBytes;
+        long largest = sizes.Count == 0 ? 0 : sizes.Max(d => (long)d) * rows * 4;
+        if (need > limit || largest > Array.MaxLength)
+        {
+            int biggest = sizes.Count == 0 ? 0 : sizes.ToList().IndexOf(sizes.Max());
+            throw new InsufficientMemoryException(
+                $"Materialising {names.Length} layer(s) for {rows} inputs needs about {Gb(need)} ({rows} x {sizes.Sum(d => (long)d)} floats; the largest layer, '{(names.Length > 0 ? names[biggest] : "")}', alone {Gb(largest)}), " +
+                $"more than the limit of {Gb(limit)}. Use fewer inputs (ProbeSampling.ClassBalanced), fewer layers, GlobalAverage pooling, or the lazy transform (Transform) which holds one batch at a time.");
+        }
+    }
+
+    private static string Gb(long bytes) => $"{bytes / 1e9:0.###} GB";
+}

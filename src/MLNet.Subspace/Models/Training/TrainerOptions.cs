@@ -1,0 +1,116 @@
+using MLNet.Subspace.Torch;
+
+namespace MLNet.Subspace.Models.Training;
+
+/// <summary>The learning-rate schedule of a <see cref="Trainer"/>.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>lr_e = lr (1 + cos(pi e / E)) / 2 for epoch e = 0..E-1.</summary>
+    Cosine,
+
+    /// <summary>lr_e = lr * gamma^floor(e / StepEpochs).</summary>
+    Step,
+
+    /// <summary>lr_e = lr.</summary>
+    Constant,
+}
+
+/// <summary>Settings of a <see cref="Trainer"/>. Defaults follow the usual CIFAR recipe.</summary>
+public sealed class TrainerOptions
+{
+    internal static class Defaults
+    {
+        public const int Epochs = 10;
+        public const int BatchSize = 128;
+        public const double LearningRate = 0.1;
+        public const double Momentum = 0.9;
+        public const double WeightDecay = 5e-4;
+        public const LearningRateSchedule Schedule = LearningRateSchedule.Cosine;
+        public const int StepEpochs = 30;
+        public const double Gamma = 0.1;
+        public const int CropPadding = 4;
+        public const double TrainingFraction = 1.0;
+        public const int Seed = 0;
+        public const int EvaluationBatchSize = 256;
+    }
+
+    /// <summary>Number of epochs. Defaults to 10.</summary>
+    public int Epochs { get; set; } = Defaults.Epochs;
+
+    /// <summary>Images per SGD step. Defaults to 128.</summary>
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>Initial learning rate. Defaults to 0.1.</summary>
+    public double LearningRate { get; set; } = Defaults.LearningRate;
+
+    /// <summary>SGD momentum. Defaults to 0.9.</summary>
+    public double Momentum { get; set; } = Defaults.Momentum;
+
+    /// <summary>L2 weight decay. Defaults to 5e-4.</summary>
+    public double WeightDecay { get; set; } = Defaults.WeightDecay;
+
+    /// <summary>Learning-rate schedule, applied per epoch. Defaults to cosine.</summary>
+    public LearningRateSchedule Schedule { get; set; } = Defaults.Schedule;
+
+    /// <summary>Epochs between decays of the step schedule. Defaults to 30.</summary>
+    public int StepEpochs { get; set; } = Defaults.StepEpochs;
+
+    /// <summary>Decay factor of the step schedule. Defaults to 0.1.</summary>
+    public double Gamma { get; set; } = Defaults.Gamma;
+
+    /// <summary>Random crop (after zero padding by <see cref="CropPadding"/>) and horizontal flip of training images. Defaults to false.</summary>
+    public bool Augment { get; set; }
+
+    /// <summary>Padding of the random crop. Defaults to 4.</summary>
+    public int CropPadding { get; set; } = Defaults.CropPadding;
+
+    /// <summary>Share of the training set used, drawn class-balanced (the same share of each class) and seeded; in (0, 1]. Defaults to 1.</summary>
+    public double TrainingFraction { get; set; } = Defaults.TrainingFraction;
+
+    /// <summary>Seed of the subset, the shuffles and the augmentation. Defaults to 0.</summary>
+    public int Seed { get; set; } = Defaults.Seed;
+
+    /// <summary>Folder for per-epoch snapshots (epoch-NNN.pt, epoch-NNN.optim.pt, epoch-NNN.json); null means none. A run finds its last snapshot there and resumes from it.</summary>
+    public string? SnapshotFolder { get; set; }
+
+    /// <summary>Images per evaluation forward pass. Defaults to 256.</summary>
+    public int EvaluationBatchSize { get; set; } = Defaults.EvaluationBatchSize;
+
+    /// <summary>Device override; null means as the environment says (CPU by default).</summary>
+    public DeviceOptions? Device { get; set; }
+
+    internal void Validate()
+    {
+        static void Check(bool ok, string name, string expected, object value)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"The '{name}' option of Trainer must be {expected}. Got {value} instead.");
+        }
+        Check(Epochs >= 1, nameof(Epochs), "an integer in [1, inf)", Epochs);
+        Check(BatchSize >= 1, nameof(BatchSize), "an integer in [1, inf)", BatchSize);
+        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a positive number", LearningRate);
+        Check(Momentum is >= 0 and < 1, nameof(Momentum), "a number in [0, 1)", Momentum);
+        Check(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), "a number in [0, inf)", WeightDecay);
+        Check(StepEpochs >= 1, nameof(StepEpochs), "an integer in [1, inf)", StepEpochs);
+        Check(Gamma is > 0 and <= 1, nameof(Gamma), "a number in (0, 1]", Gamma);
+        Check(CropPadding >= 0, nameof(CropPadding), "an integer in [0, inf)", CropPadding);
+        Check(TrainingFraction is > 0 and <= 1, nameof(TrainingFraction), "a number in (0, 1]", TrainingFraction);
+        Check(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), "an integer in [1, inf)", EvaluationBatchSize);
+    }
+
+    /// <summary>The settings that must match for a snapshot to be resumed.</summary>
+    internal string Fingerprint()
+        => string.Join(";", Epochs, BatchSize, LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            Momentum.ToString("R", System.Globalization.CultureInfo.InvariantCulture), WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            Schedule, StepEpochs, Gamma.ToString("R", System.Globalization.CultureInfo.InvariantCulture), Augment, CropPadding,
+            TrainingFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture), Seed);
+
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based).</summary>
+    /// <param name="epoch">The epoch.</param>
+    /// <returns>The rate.</returns>
+    public double LearningRateAt(int epoch) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Epochs)),
+        LearningRateSchedule.Step => LearningRate * Math.Pow(Gamma, epoch / StepEpochs),
+        _ => LearningRate,
+    };
+}
