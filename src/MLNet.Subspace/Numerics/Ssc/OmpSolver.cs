@@ -1,0 +1,117 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.Numerics.Ssc;
+
+/// <summary>
+/// SSC by orthogonal matching pursuit (SSC-OMP, You, Robinson &amp; Vidal, CVPR 2016): for each unit-normalised
+/// sample x<sub>i</sub>, greedily pick up to k other samples most correlated with the residual, refit by least squares,
+/// and stop when ||r|| ≤ <see cref="ResidualTolerance"/> or k atoms are chosen.
+/// </summary>
+/// <remarks>
+/// Columns are independent, so they are solved in batches of b at once: per greedy step one GEMM
+/// X<sup>T</sup>R (N x D x b), an argmax, and b small least-squares fits (batched lstsq on D x s systems).
+/// Cost O(k D N²) time in total (plus O(k N²) elementwise), memory O(N b + N k) — no N x N matrix is formed,
+/// so N = 10⁵ fits in a few hundred MB. Zero samples get an all-zero code; duplicates represent each other exactly.
+/// </remarks>
+public sealed class OmpSolver : SelfExpressionSolver
+{
+    /// <summary>Defaults, defined once.</summary>
+    public static class Defaults
+    {
+        /// <summary>Maximum non-zeros per code (the peer's default; about the subspace dimension or a little more).</summary>
+        public const int MaximumNonZeros = 10;
+        /// <summary>Stop a sample once its residual norm (of the unit-normalised sample) is at most this.</summary>
+        public const double ResidualTolerance = 1e-5;
+        /// <summary>Elements of the N x b correlation block per batch.</summary>
+        public const long BlockElements = 1L << 25;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "omp";
+
+    /// <summary>k: the most non-zeros per code; must be in [1, N − 1].</summary>
+    public int MaximumNonZeros { get; init; } = Defaults.MaximumNonZeros;
+
+    /// <summary>Residual norm (relative to the unit-normalised sample) at which a sample stops.</summary>
+    public double ResidualTolerance { get; init; } = Defaults.ResidualTolerance;
+
+    /// <summary>Size of the N x b correlation block, which sets the batch size b.</summary>
+    public long BlockElements { get; init; } = Defaults.BlockElements;
+
+    /// <inheritdoc />
+    public override long EstimateBytes(int n, int d) => (3L * BlockElements + 2L * n * d + 3L * n * MaximumNonZeros) * ElementBytes;
+
+    /// <inheritdoc />
+    protected override (SparseMatrix, int, bool) SolveColumns(Tensor x)
+    {
+        int n = (int)x.shape[1];
+        if (MaximumNonZeros < 1 || MaximumNonZeros > n - 1)
+            throw new ArgumentOutOfRangeException(nameof(MaximumNonZeros), $"The 'MaximumNonZeros' (k) option of OmpSolver must be an integer in [1, N - 1] = [1, {n - 1}]. Got {MaximumNonZeros} instead.");
+        var xn = NormalizeColumns(x);
+        var atoms = xn.t().contiguous(); // N x D: row j = atom j
+        int k = MaximumNonZeros;
+        int batch = (int)Math.Clamp(BlockElements / n, 1, n);
+        var rows = new List<int>();
+        var cols = new List<int>();
+        var vals = new List<double>();
+        int maxSteps = 0;
+        for (int start = 0; start < n; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batch, n - start);
+            var (selected, coefs, steps) = SolveBatch(atoms, xn[.., start..(start + b)], start, k);
+            maxSteps = Math.Max(maxSteps, steps);
+            var sel = selected.to(ScalarType.Int32).cpu().data<int>().ToArray();
+            var cf = coefs.to(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (int j = 0; j < b; j++)
+                for (int s = 0; s < k; s++)
+                {
+                    double v = cf[j * k + s];
+                    if (v == 0 || !double.IsFinite(v)) continue;
+                    rows.Add(start + j);
+                    cols.Add(sel[j * k + s]);
+                    vals.Add(v);
+                }
+        }
+        return (SparseMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray()), maxSteps, true);
+    }
+
+    private (Tensor Selected, Tensor Coefs, int Steps) SolveBatch(Tensor atoms, Tensor y, int start, int k)
+    {
+        long b = y.shape[1], d = y.shape[0];
+        var dev = y.device;
+        var selected = zeros(b, k, dtype: ScalarType.Int64, device: dev);
+        var coefs = zeros(b, k, dtype: y.dtype, device: dev);
+        var self = arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(0); // 1 x b
+        var residual = y.clone();
+        var active = y.norm(0) > ResidualTolerance; // zero samples never start
+        var yb = y.t().unsqueeze(2); // b x D x 1
+        int steps = 0;
+        for (int s = 0; s < k && active.any().item<bool>(); s++)
+        {
+            using var scope = NewDisposeScope();
+            steps = s + 1;
+            var corr = atoms.matmul(residual).abs_(); // N x b
+            corr.scatter_(0, self, zeros(self.shape, corr.dtype, corr.device));
+            if (s > 0) corr.scatter_(0, selected[.., ..s].t(), zeros(selected[.., ..s].t().shape, corr.dtype, corr.device));
+            var (best, pick) = corr.max(0);
+            active.logical_and_(best > 1e-12); // nothing correlates with the residual any more
+            selected[.., s] = where(active, pick, selected[.., s]);
+            var chosen = selected[.., ..(s + 1)];
+            var a = atoms.index_select(0, chosen.flatten()).view(b, s + 1, d).transpose(1, 2); // b x D x (s+1)
+            var c = linalg.lstsq(a, yb).Solution.squeeze(2); // b x (s+1)
+            var fitted = a.matmul(c.unsqueeze(2)).squeeze(2).t(); // D x b
+            var newResidual = y - fitted;
+            var mask = active.unsqueeze(1);
+            coefs[.., ..(s + 1)] = where(mask, c, coefs[.., ..(s + 1)]);
+            residual.copy_(where(active.unsqueeze(0), newResidual, residual));
+            active.logical_and_(residual.norm(0) > ResidualTolerance);
+        }
+        return (selected.MoveToOuterDisposeScope(), coefs.MoveToOuterDisposeScope(), steps);
+    }
+
+    /// <summary>Columns scaled to unit l2 norm; zero columns stay zero.</summary>
+    /// <param name="x">D x N.</param>
+    internal static Tensor NormalizeColumns(Tensor x) => x / x.norm(0, keepdim: true).clamp_min(1e-12);
+}
