@@ -4,4 +4,6 @@ using MLNet.Subspace.Cli.Commands;
 var root = new RootCommand("subspace: open up trained neural networks with sparse subspace clustering (SSC) and centered kernel alignment (CKA).");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(SscCommand.Create());
+root.Subcommands.Add(CkaCommand.Create());
+root.Subcommands.Add(ModularityCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,0 +1,246 @@
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.Numerics.Cka;
+
+/// <summary>
+/// A matrix of CKA values between representations (or graphs), computed together: the centred
+/// kernels are stacked as the rows of one L x N^2 matrix M and a single product M M^T gives every
+/// pairwise inner product. Entries whose CKA is undefined are NaN and <see cref="Reasons"/> says why.
+/// </summary>
+public sealed class CkaMatrix
+{
+    /// <summary>Default memory ceiling for the stacked kernels: 2 GiB.</summary>
+    public const long DefaultMaximumBytes = 2L << 30;
+
+    internal CkaMatrix(double[,] values, IReadOnlyList<string> rowNames, IReadOnlyList<string> columnNames, IReadOnlyList<string?> reasons, int batches, long samples)
+    {
+        Values = values;
+        RowNames = rowNames;
+        ColumnNames = columnNames;
+        Reasons = reasons;
+        Batches = batches;
+        Samples = samples;
+    }
+
+    /// <summary>The values, [row, column]; NaN where CKA is undefined (see <see cref="Reasons"/>).</summary>
+    public double[,] Values { get; }
+
+    /// <summary>Names of the rows (representations).</summary>
+    public IReadOnlyList<string> RowNames { get; }
+
+    /// <summary>Names of the columns (representations; equal to <see cref="RowNames"/> for a square all-pairs matrix).</summary>
+    public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>One line per representation whose CKA is undefined (constant, all-zero, non-positive debiased self-HSIC); empty when all are usable.</summary>
+    public IReadOnlyList<string?> Reasons { get; }
+
+    /// <summary>Number of minibatches averaged (1 for the full computation).</summary>
+    public int Batches { get; }
+
+    /// <summary>Number of samples seen.</summary>
+    public long Samples { get; }
+
+    /// <summary>One value.</summary>
+    /// <param name="row">Row index.</param>
+    /// <param name="column">Column index.</param>
+    public double this[int row, int column] => Values[row, column];
+
+    /// <summary>
+    /// All-pairs CKA of dense symmetric N x N kernels (for example dense affinity graphs): each is centred
+    /// in O(N^2), the centred kernels are stacked and multiplied once. Cost O(L N^2 + L^2 N^2) time,
+    /// O(L N^2) memory (refused above <paramref name="maximumBytes"/> with an estimate).
+    /// </summary>
+    /// <param name="grams">L symmetric N x N kernels over the same N samples.</param>
+    /// <param name="debiased">Use debiased HSIC.</param>
+    /// <param name="names">Names of the kernels (default "0", "1", ...).</param>
+    /// <param name="maximumBytes">Memory ceiling for the stacked kernels.</param>
+    /// <returns>The symmetric L x L matrix with unit diagonal (NaN rows/columns for degenerate kernels).</returns>
+    public static CkaMatrix FromGrams(IReadOnlyList<Tensor> grams, bool debiased = false, IReadOnlyList<string>? names = null, long maximumBytes = DefaultMaximumBytes)
+    {
+        ArgumentNullException.ThrowIfNull(grams);
+        var accumulator = new HsicAccumulator(grams.Count, names);
+        accumulator.AddGrams(grams, debiased, maximumBytes);
+        return accumulator.Result();
+    }
+
+    /// <summary>
+    /// All-pairs CKA of L representations of the same N samples. With <paramref name="minibatchSize"/>
+    /// null the whole sample is one batch (O(L N^2) memory); with a size n the rows are taken in
+    /// consecutive batches of n and the per-batch HSIC estimates are averaged (minibatch CKA,
+    /// Nguyen et al. 2021; O(L n^2) memory, O(N n L (d + L)) time), so N is bounded by time, not memory.
+    /// A last batch with fewer than 4 rows is dropped (the debiased estimator needs 4).
+    /// </summary>
+    /// <param name="representations">L tensors, each N x d_l (one sample per row).</param>
+    /// <param name="kernel">Linear or RBF (the RBF bandwidth is taken per batch).</param>
+    /// <param name="threshold">RBF bandwidth as a fraction of the median distance.</param>
+    /// <param name="debiased">Use debiased HSIC (recommended with minibatches: the biased estimate's bias depends on the batch size).</param>
+    /// <param name="minibatchSize">Rows per batch, or null for one batch of all rows.</param>
+    /// <param name="names">Names of the representations.</param>
+    /// <param name="maximumBytes">Memory ceiling for one batch's stacked kernels.</param>
+    /// <returns>The symmetric L x L matrix with unit diagonal.</returns>
+    public static CkaMatrix FromRepresentations(IReadOnlyList<Tensor> representations, CkaKernel kernel = CkaKernel.Linear, double threshold = 1.0, bool debiased = false, int? minibatchSize = null, IReadOnlyList<string>? names = null, long maximumBytes = DefaultMaximumBytes)
+    {
+        ArgumentNullException.ThrowIfNull(representations);
+        if (representations.Count == 0) throw new ArgumentException("At least one representation is needed.", nameof(representations));
+        for (int l = 0; l < representations.Count; l++)
+        {
+            CkaMath.CheckMatrix(representations[l], $"representations[{l}]");
+            CkaMath.CheckSameRows(representations[0], representations[l], NameOf(names, 0), NameOf(names, l));
+        }
+        long n = representations[0].shape[0];
+        int batch = minibatchSize ?? (int)Math.Min(n, int.MaxValue);
+        if (batch < 4 && (debiased || minibatchSize is not null))
+            throw new ArgumentOutOfRangeException(nameof(minibatchSize), $"The minibatch size must be at least 4 (the debiased HSIC needs 4 samples). Got {batch} instead.");
+        var accumulator = new HsicAccumulator(representations.Count, names);
+        for (long start = 0; start < n; start += batch)
+        {
+            long length = Math.Min(batch, n - start);
+            if (minibatchSize is not null && length < 4) break;
+            using var scope = NewDisposeScope();
+            var slices = representations.Select(x => x.narrow(0, start, length)).ToList();
+            accumulator.AddRepresentations(slices, kernel, threshold, debiased, maximumBytes);
+        }
+        return accumulator.Result();
+    }
+
+    /// <summary>
+    /// All-pairs SSC-CKA of sparse symmetric affinity graphs used directly as kernels, in
+    /// O(L (nnz + N) + L^2 N) time without forming any N x N matrix (see <see cref="GraphCka"/>).
+    /// </summary>
+    /// <param name="graphs">L symmetric N x N graphs (CSR).</param>
+    /// <param name="debiased">Use debiased HSIC.</param>
+    /// <param name="names">Names of the graphs.</param>
+    /// <returns>The symmetric L x L matrix with unit diagonal.</returns>
+    public static CkaMatrix FromGraphs(IReadOnlyList<SparseMatrix> graphs, bool debiased = false, IReadOnlyList<string>? names = null)
+        => GraphCka.Matrix(graphs, debiased, names);
+
+    /// <summary>The block of rows [rowStart, rowStart+rows) and columns [columnStart, columnStart+columns).</summary>
+    /// <param name="rowStart">First row.</param>
+    /// <param name="rows">Row count.</param>
+    /// <param name="columnStart">First column.</param>
+    /// <param name="columns">Column count.</param>
+    /// <returns>A new matrix with the matching names and reasons.</returns>
+    public CkaMatrix Block(int rowStart, int rows, int columnStart, int columns)
+    {
+        var values = new double[rows, columns];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) values[i, j] = Values[rowStart + i, columnStart + j];
+        var reasons = Reasons.Skip(rowStart).Take(rows).Concat(Reasons.Skip(columnStart).Take(columns)).Distinct().ToList();
+        return new CkaMatrix(values, RowNames.Skip(rowStart).Take(rows).ToList(), ColumnNames.Skip(columnStart).Take(columns).ToList(), reasons, Batches, Samples);
+    }
+
+    internal static string NameOf(IReadOnlyList<string>? names, int index) => names is not null && index < names.Count ? names[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Turns an L x L matrix of HSIC estimates into CKA, NaN for degenerate inputs, exact unit diagonal, exact symmetry.</summary>
+    internal static CkaMatrix Normalise(double[,] hsic, string?[] reasons, IReadOnlyList<string>? names, int batches, long samples)
+    {
+        int count = reasons.Length;
+        var values = new double[count, count];
+        for (int a = 0; a < count; a++)
+        {
+            for (int b = 0; b <= a; b++)
+            {
+                double v = reasons[a] is null && reasons[b] is null ? hsic[a, b] / Math.Sqrt(hsic[a, a] * hsic[b, b]) : double.NaN;
+                if (a == b && reasons[a] is null) v = 1.0;
+                values[a, b] = values[b, a] = v;
+            }
+        }
+        var allNames = Enumerable.Range(0, count).Select(i => NameOf(names, i)).ToList();
+        var lines = reasons.Select((r, i) => r is null ? null : $"CKA with '{allNames[i]}' is NaN: {r}").Where(r => r is not null).ToList();
+        return new CkaMatrix(values, allNames, allNames, lines, batches, samples);
+    }
+}
+
+/// <summary>Sums L x L HSIC estimates over batches and keeps what the degeneracy checks need.</summary>
+internal sealed class HsicAccumulator
+{
+    private readonly double[,] _hsic;
+    private readonly double[] _rawSelf;
+    private readonly double[] _rawScale;
+    private readonly string?[] _reasons;
+    private readonly IReadOnlyList<string>? _names;
+    private readonly int _count;
+    private bool _debiased;
+    private int _batches;
+    private long _samples;
+
+    public HsicAccumulator(int count, IReadOnlyList<string>? names)
+    {
+        if (count == 0) throw new ArgumentException("At least one kernel is needed.");
+        if (names is not null && names.Count != count)
+            throw new ArgumentException($"Got {names.Count} names for {count} kernels; give one name per kernel.", nameof(names));
+        _count = count;
+        _names = names;
+        _hsic = new double[count, count];
+        _rawSelf = new double[count];
+        _rawScale = new double[count];
+        _reasons = new string?[count];
+    }
+
+    /// <summary>Adds one batch of representations (each n x d_l).</summary>
+    public void AddRepresentations(IReadOnlyList<Tensor> batch, CkaKernel kernel, double threshold, bool debiased, long maximumBytes)
+    {
+        using var scope = NewDisposeScope();
+        var grams = new Tensor[_count];
+        for (int l = 0; l < _count; l++)
+        {
+            try { grams[l] = CkaMath.Gram(batch[l], kernel, threshold); }
+            catch (DegenerateCkaException e)
+            {
+                _reasons[l] ??= e.Message.TrimEnd('.');
+                grams[l] = zeros(batch[l].shape[0], batch[l].shape[0], float64);
+            }
+        }
+        AddGrams(grams, debiased, maximumBytes);
+    }
+
+    /// <summary>Adds one batch of N x N kernels: centre each, stack, one product.</summary>
+    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes)
+    {
+        if (grams.Count != _count) throw new ArgumentException($"Expected {_count} kernels in the batch. Got {grams.Count} instead.");
+        for (int l = 0; l < _count; l++)
+        {
+            CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
+            CkaMath.CheckSameRows(grams[0], grams[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
+        }
+        long n = grams[0].shape[0];
+        long bytes = _count * n * n * sizeof(double);
+        if (bytes > maximumBytes)
+            throw new InvalidOperationException(
+                $"Stacking {_count} centred {n}x{n} kernels needs {Bytes(bytes)} (L N^2 x 8 bytes), more than the {Bytes(maximumBytes)} allowed. " +
+                $"Use minibatches (for example 1000 rows: {Bytes(_count * 1000L * 1000 * sizeof(double))}), sparse graphs (CkaMatrix.FromGraphs), or raise the memory ceiling.");
+        _debiased = debiased;
+        using var scope = NewDisposeScope();
+        var stacked = empty(_count, n * n, float64);
+        for (int l = 0; l < _count; l++)
+        {
+            using var inner = NewDisposeScope();
+            stacked[l].copy_(CkaMath.CenterGram(grams[l], debiased).flatten());
+            _rawScale[l] += CkaMath.SquaredNorm(grams[l].to_type(float64));
+        }
+        var products = stacked.mm(stacked.t()).cpu();
+        var flat = products.data<double>().ToArray();
+        double scale = CkaMath.HsicScale(n, debiased);
+        for (int a = 0; a < _count; a++)
+        {
+            _rawSelf[a] += flat[a * _count + a];
+            for (int b = 0; b < _count; b++) _hsic[a, b] += flat[a * _count + b] / scale;
+        }
+        _batches++;
+        _samples += n;
+    }
+
+    public CkaMatrix Result()
+    {
+        if (_batches == 0) throw new InvalidOperationException("No batch was added: there were fewer than 4 samples.");
+        for (int l = 0; l < _count; l++)
+        {
+            string name = CkaMatrix.NameOf(_names, l);
+            _reasons[l] ??= CkaMath.DegenerateReason(_rawSelf[l], _rawScale[l], name, _debiased)
+                ?? (_hsic[l, l] > 0 ? null : $"the averaged HSIC({name}, {name}) = {_hsic[l, l]:G6} is not positive, so it has no square root");
+        }
+        return CkaMatrix.Normalise(_hsic, _reasons, _names, _batches, _samples);
+    }
+
+    private static string Bytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes / (double)(1L << 20):F0} MiB";
+}
