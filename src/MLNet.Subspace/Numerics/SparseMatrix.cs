@@ -126,6 +126,81 @@ public sealed class SparseMatrix
         return FromTriplets(Columns, Rows, ColumnIndices, rowIdx, Values);
     }
 
+    /// <summary>The square sub-matrix on <paramref name="indices"/> (rows and columns), in that order: entry (a, b) = this[indices[a], indices[b]].</summary>
+    /// <param name="indices">Distinct row/column indices.</param>
+    public SparseMatrix Submatrix(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var position = new Dictionary<int, int>(indices.Count);
+        for (int a = 0; a < indices.Count; a++)
+        {
+            if ((uint)indices[a] >= (uint)Math.Min(Rows, Columns))
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[a], $"Index must be in [0, {Math.Min(Rows, Columns)}).");
+            if (!position.TryAdd(indices[a], a)) throw new ArgumentException($"Index {indices[a]} appears twice.", nameof(indices));
+        }
+        var rows = new List<int>();
+        var cols = new List<int>();
+        var vals = new List<double>();
+        for (int a = 0; a < indices.Count; a++)
+        {
+            int r = indices[a];
+            for (int k = RowPointers[r]; k < RowPointers[r + 1]; k++)
+            {
+                if (!position.TryGetValue(ColumnIndices[k], out int b)) continue;
+                rows.Add(a);
+                cols.Add(b);
+                vals.Add(Values[k]);
+            }
+        }
+        return FromTriplets(indices.Count, indices.Count, rows.ToArray(), cols.ToArray(), vals.ToArray());
+    }
+
+    /// <summary>Writes the matrix in a compact binary form (dimensions, then the CSR arrays).</summary>
+    /// <param name="writer">The writer.</param>
+    public void Write(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Rows);
+        writer.Write(Columns);
+        writer.Write(NonZeroCount);
+        foreach (int p in RowPointers) writer.Write(p);
+        foreach (int c in ColumnIndices) writer.Write(c);
+        foreach (double v in Values) writer.Write(v);
+    }
+
+    /// <summary>Reads a matrix written by <see cref="Write"/>, checking its structure.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="source">Names the data in errors (a file path).</param>
+    /// <exception cref="InvalidDataException">The data is truncated or not a valid CSR matrix.</exception>
+    public static SparseMatrix Read(BinaryReader reader, string source)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        try
+        {
+            int rows = reader.ReadInt32(), columns = reader.ReadInt32(), nnz = reader.ReadInt32();
+            if (rows < 0 || columns < 0 || nnz < 0) throw new InvalidDataException($"{source}: corrupt sparse matrix header ({rows}x{columns}, {nnz} values).");
+            var ptr = new int[rows + 1];
+            for (int i = 0; i <= rows; i++) ptr[i] = reader.ReadInt32();
+            var cols = new int[nnz];
+            for (int t = 0; t < nnz; t++) cols[t] = reader.ReadInt32();
+            var vals = new double[nnz];
+            for (int t = 0; t < nnz; t++) vals[t] = reader.ReadDouble();
+            if (ptr[0] != 0 || ptr[rows] != nnz) throw new InvalidDataException($"{source}: corrupt row pointers.");
+            for (int r = 0; r < rows; r++)
+            {
+                if (ptr[r] > ptr[r + 1]) throw new InvalidDataException($"{source}: corrupt row pointers at row {r}.");
+                for (int t = ptr[r]; t < ptr[r + 1]; t++)
+                    if ((uint)cols[t] >= (uint)columns || (t > ptr[r] && cols[t] <= cols[t - 1]))
+                        throw new InvalidDataException($"{source}: row {r} has column indices out of order or out of range.");
+            }
+            return new SparseMatrix(rows, columns, ptr, cols, vals);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{source}: the sparse matrix data is truncated.", e);
+        }
+    }
+
     /// <summary>Sum of each row.</summary>
     public double[] RowSums()
     {

@@ -41,3 +41,38 @@ public class SparseMatrixTests
         Assert.Contains("Triplet 1 at (2, 0)", e.Message);
     }
 }
+
+public class SparseMatrixSubmatrixTests
+{
+    [Fact]
+    public void Submatrix_Picks_Rows_And_Columns_In_The_Given_Order()
+    {
+        double[] dense = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+        var m = SparseMatrix.FromDense(dense, 3, 3);
+
+        var s = m.Submatrix([2, 0]);
+
+        Assert.Equal([8.0, 6.0, 2.0, 0.0], s.ToDenseArray());
+        Assert.Throws<ArgumentException>(() => m.Submatrix([1, 1]));
+    }
+}
+
+public class SparseMatrixBinaryTests
+{
+    [Fact]
+    public void Binary_Round_Trip_Is_Exact_And_Truncation_Is_Named()
+    {
+        var m = SparseMatrix.FromTriplets(3, 4, [0, 2, 2], [3, 0, 1], [1.5, -2.0, 1e-300]);
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) m.Write(w);
+
+        buffer.Position = 0;
+        var back = SparseMatrix.Read(new BinaryReader(buffer), "mem");
+        var truncated = new MemoryStream(buffer.ToArray()[..^4]);
+
+        Assert.Equal((3, 4), (back.Rows, back.Columns));
+        Assert.Equal(m.ToDenseArray(), back.ToDenseArray());
+        var e = Assert.Throws<InvalidDataException>(() => SparseMatrix.Read(new BinaryReader(truncated), "codes.bin"));
+        Assert.Contains("codes.bin", e.Message);
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using MLNet.Subspace.Analysis;
+using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Pipeline;
+
+namespace MLNet.Subspace.Cli.Commands;
+
+/// <summary>The options shared by demo, train and analyze, mapped onto <see cref="AnalysisRunOptions"/>.</summary>
+internal sealed class RunOptions
+{
+    private readonly Option<string> _model = new("--model") { Description = "Network: smallcnn-L-W, vggN, resnetN, wrn-D-K (e.g. smallcnn-4-16, resnet18, wrn-16-4).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Model };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Training epochs; one snapshot each.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Epochs };
+    private readonly Option<double> _fraction = new("--fraction") { Description = "Share of the training split used, class-balanced, in (0, 1].", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.TrainingFraction };
+    private readonly Option<double> _learningRate = new("--lr") { Description = "Initial learning rate (SGD, momentum 0.9, cosine schedule).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.LearningRate };
+    private readonly Option<bool> _augment = new("--augment") { Description = "Random crop and horizontal flip while training." };
+    private readonly Option<int> _probes = new("--probes-per-class") { Description = "Probe inputs per class from the test split (N = this x classes).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.ProbesPerClass };
+    private readonly Option<SscSolver> _solver = new("--solver") { Description = "SSC solver per layer: Admm (exact Lasso, default), Omp, ElasticNet or Faithful (the paper's solver).", DefaultValueFactory = _ => SscSolver.Admm };
+    private readonly Option<double?> _alpha = new("--alpha") { Description = "Solver regularisation (ADMM: lambda = alpha / mu_z); default: the solver's." };
+    private readonly Option<int?> _k = new("--k") { Description = "Non-zeros per input for OMP; default: the solver's." };
+    private readonly Option<double> _threshold = new("--settle-threshold") { Description = "A layer has settled from the first epoch whose similarity to the final epoch stays at or above this.", DefaultValueFactory = _ => Settling.DefaultThreshold };
+    private readonly Option<string[]> _layers = new("--layer") { Description = "Analyse only these layers (repeatable); default every Conv2d, shortcut convs included.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Seed };
+
+    public static RunOptions Create() => new();
+
+    public void AddTo(Command command, bool training = true)
+    {
+        command.Options.Add(_model);
+        if (training)
+        {
+            command.Options.Add(_epochs);
+            command.Options.Add(_fraction);
+            command.Options.Add(_learningRate);
+            command.Options.Add(_augment);
+        }
+        foreach (var option in new Option[] { _probes, _solver, _alpha, _k, _threshold, _layers, _seed }) command.Options.Add(option);
+    }
+
+    public AnalysisRunOptions Read(ParseResult result) => new()
+    {
+        Model = result.GetValue(_model)!,
+        Epochs = result.GetValue(_epochs),
+        TrainingFraction = result.GetValue(_fraction),
+        LearningRate = result.GetValue(_learningRate),
+        Augment = result.GetValue(_augment),
+        ProbesPerClass = result.GetValue(_probes),
+        Ssc = new SscSettings { Solver = result.GetValue(_solver), Alpha = result.GetValue(_alpha), NonZeros = result.GetValue(_k) },
+        SettlingThreshold = result.GetValue(_threshold),
+        Layers = result.GetValue(_layers) is { Length: > 0 } layers ? layers : null,
+        Seed = result.GetValue(_seed),
+    };
+}

@@ -1,0 +1,36 @@
+using Microsoft.Data.Analysis;
+using MLNet.Subspace.Numerics.Cka;
+using MLNet.Subspace.Numerics.Graphs;
+using MLNet.Subspace.Reporting;
+
+namespace MLNet.Subspace.Analysis;
+
+/// <summary>Which layers of one network are alike: the L x L SSC-CKA matrix and its block structure.</summary>
+/// <param name="SscCka">SSC-CKA between every pair of layer graphs (symmetric, unit diagonal).</param>
+/// <param name="Blocks">Contiguous diagonal blocks of similar layers and the block-structure score.</param>
+public sealed record ArchitectureResult(CkaMatrix SscCka, BlockStructureResult Blocks)
+{
+    /// <summary>The matrix as a DataFrame: first column <c>layer</c>, then one column per layer.</summary>
+    public DataFrame Matrix => DataFrameIO.SquareMatrix(SscCka.RowNames, SscCka.Values);
+
+    /// <summary>One row per block: first and last layer index, size and mean within-block similarity.</summary>
+    public DataFrame BlockTable => new(
+        new PrimitiveDataFrameColumn<int>("start", Blocks.Blocks.Select(b => b.Start)),
+        new PrimitiveDataFrameColumn<int>("end", Blocks.Blocks.Select(b => b.End)),
+        new PrimitiveDataFrameColumn<int>("size", Blocks.Blocks.Select(b => b.Size)),
+        new DoubleDataFrameColumn("mean_similarity", Blocks.Blocks.Select(b => b.MeanSimilarity)));
+}
+
+/// <summary>Compares every layer's graph with every other's.</summary>
+public static class ArchitectureAnalysis
+{
+    /// <summary>The SSC-CKA matrix of the layers' graphs and its blocks.</summary>
+    /// <param name="graphs">The graphs, in layer order.</param>
+    public static ArchitectureResult Run(IReadOnlyList<LayerGraph> graphs)
+    {
+        ArgumentNullException.ThrowIfNull(graphs);
+        if (graphs.Count == 0) throw new ArgumentException("There are no layer graphs to compare.", nameof(graphs));
+        var matrix = GraphCka.Matrix(graphs.Select(g => g.Graph.Weights).ToList(), names: graphs.Select(g => g.Layer).ToList());
+        return new ArchitectureResult(matrix, BlockStructure.Find(matrix.Values));
+    }
+}

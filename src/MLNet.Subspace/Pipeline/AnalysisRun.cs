@@ -1,0 +1,275 @@
+using System.Globalization;
+using Microsoft.ML.Runtime;
+using MLNet.Subspace.Analysis;
+using MLNet.Subspace.Data;
+using MLNet.Subspace.ML;
+using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Reporting;
+using MLNet.Subspace.Torch;
+using TorchSharp;
+
+namespace MLNet.Subspace.Pipeline;
+
+/// <summary>Settings of a whole analysis run (training, probes, SSC, report).</summary>
+public sealed class AnalysisRunOptions
+{
+    /// <summary>Default values, defined once.</summary>
+    public static class Defaults
+    {
+        /// <summary>Default network: a 4-conv-layer small CNN, first width 16.</summary>
+        public const string Model = "smallcnn-4-16";
+        /// <summary>Default training epochs.</summary>
+        public const int Epochs = 4;
+        /// <summary>Default share of the training split used (class-balanced).</summary>
+        public const double TrainingFraction = 0.25;
+        /// <summary>Default mini-batch size.</summary>
+        public const int BatchSize = 128;
+        /// <summary>Default initial learning rate (cosine schedule).</summary>
+        public const double LearningRate = 0.05;
+        /// <summary>Default probe inputs per class, from the test split.</summary>
+        public const int ProbesPerClass = 50;
+        /// <summary>Default seed.</summary>
+        public const int Seed = 1;
+        /// <summary>Default number of misclassified inputs explained.</summary>
+        public const int MisclassifiedCases = 6;
+    }
+
+    /// <summary>Network spec for <see cref="ModelZoo.Create"/>.</summary>
+    public string Model { get; set; } = Defaults.Model;
+
+    /// <summary>Training epochs (one snapshot each).</summary>
+    public int Epochs { get; set; } = Defaults.Epochs;
+
+    /// <summary>Share of the training split used, class-balanced, in (0, 1].</summary>
+    public double TrainingFraction { get; set; } = Defaults.TrainingFraction;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>Initial learning rate.</summary>
+    public double LearningRate { get; set; } = Defaults.LearningRate;
+
+    /// <summary>Random crop and flip augmentation while training.</summary>
+    public bool Augment { get; set; }
+
+    /// <summary>Probe inputs per class, sampled class-balanced from the test split.</summary>
+    public int ProbesPerClass { get; set; } = Defaults.ProbesPerClass;
+
+    /// <summary>The seed every random choice derives from.</summary>
+    public int Seed { get; set; } = Defaults.Seed;
+
+    /// <summary>Settling threshold on similarity to the final epoch.</summary>
+    public double SettlingThreshold { get; set; } = Settling.DefaultThreshold;
+
+    /// <summary>How many misclassified inputs to explain.</summary>
+    public int MisclassifiedCases { get; set; } = Defaults.MisclassifiedCases;
+
+    /// <summary>How to build each layer's graph.</summary>
+    public SscSettings Ssc { get; set; } = new();
+
+    /// <summary>Layers to analyse by name; null means every Conv2d (shortcut convs included).</summary>
+    public IReadOnlyList<string>? Layers { get; set; }
+
+    /// <summary>Device override; null follows the MLContext.</summary>
+    public DeviceOptions? Device { get; set; }
+
+    /// <summary>Checks every option, naming the first bad one.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, string expected, object value)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"The '{name}' option of the analysis run must be {expected}. Got {value} instead.");
+        }
+        Check(Epochs >= 1, nameof(Epochs), "an integer of 1 or more", Epochs);
+        Check(TrainingFraction is > 0 and <= 1, nameof(TrainingFraction), "in (0, 1]", TrainingFraction);
+        Check(BatchSize >= 1, nameof(BatchSize), "an integer of 1 or more", BatchSize);
+        Check(LearningRate > 0, nameof(LearningRate), "positive", LearningRate);
+        Check(ProbesPerClass >= 2, nameof(ProbesPerClass), "an integer of 2 or more", ProbesPerClass);
+        Check(SettlingThreshold is > 0 and <= 1, nameof(SettlingThreshold), "in (0, 1]", SettlingThreshold);
+        Check(MisclassifiedCases >= 0, nameof(MisclassifiedCases), "0 or more", MisclassifiedCases);
+    }
+
+    internal Dictionary<string, string> Describe() => new()
+    {
+        ["model"] = Model,
+        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+        ["training_fraction"] = TrainingFraction.ToString(CultureInfo.InvariantCulture),
+        ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["learning_rate"] = LearningRate.ToString(CultureInfo.InvariantCulture),
+        ["augment"] = Augment.ToString(),
+        ["probes_per_class"] = ProbesPerClass.ToString(CultureInfo.InvariantCulture),
+        ["settling_threshold"] = SettlingThreshold.ToString(CultureInfo.InvariantCulture),
+        ["cases"] = MisclassifiedCases.ToString(CultureInfo.InvariantCulture),
+        ["ssc"] = Ssc.Describe(),
+        ["layers"] = Layers is null ? "every Conv2d" : string.Join(",", Layers),
+    };
+}
+
+/// <summary>Where a run is, for progress bars.</summary>
+/// <param name="Stage">"train", "activations", "graphs", "analysis" or "report".</param>
+/// <param name="Done">Units done in this stage.</param>
+/// <param name="Total">Units in this stage.</param>
+/// <param name="Detail">What is being worked on.</param>
+public sealed record RunProgress(string Stage, int Done, int Total, string Detail);
+
+/// <summary>What a run produced.</summary>
+/// <param name="Folder">The run folder.</param>
+/// <param name="ReportPath">report.html.</param>
+/// <param name="Findings">The results.</param>
+public sealed record AnalysisRunResult(string Folder, string ReportPath, AnalysisFindings Findings);
+
+/// <summary>
+/// The whole method from a network (trained here, or given as per-epoch weight files) and probe data to
+/// a run folder with CSV tables, SVG figures and report.html. Every expensive step is recorded in the
+/// run folder, so re-running the same command skips finished work and an interrupted run resumes.
+/// </summary>
+public static class AnalysisRun
+{
+    /// <summary>Trains the network with a snapshot per epoch, then analyses every snapshot.</summary>
+    /// <param name="env">An MLContext (device, logging), or null.</param>
+    /// <param name="train">The training split.</param>
+    /// <param name="test">The test split (evaluation and probes).</param>
+    /// <param name="folder">The run folder.</param>
+    /// <param name="options">Settings.</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="cancellationToken">Stops between steps; finished steps stay recorded.</param>
+    public static AnalysisRunResult TrainAndAnalyze(IHostEnvironment? env, ImageDataset train, ImageDataset test, string folder, AnalysisRunOptions options,
+        IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!train.ImageShape.SequenceEqual(test.ImageShape) || train.ClassNames.Count != test.ClassNames.Count)
+            throw new ArgumentException($"The training images ({Shape(train)}, {train.ClassNames.Count} classes) and test images ({Shape(test)}, {test.ClassNames.Count} classes) differ.", nameof(test));
+        var run = RunFolder.Open(folder, Manifest("train+analyze", options, new Dictionary<string, string> { ["train"] = Describe(train), ["test"] = Describe(test) }));
+        ImageClassifier Create() => CreateModel(options.Model, test);
+        var trainerOptions = new TrainerOptions
+        {
+            Epochs = options.Epochs,
+            BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate,
+            Augment = options.Augment,
+            TrainingFraction = options.TrainingFraction,
+            Seed = options.Seed,
+            SnapshotFolder = run.PathOf("snapshots"),
+            Device = options.Device,
+        };
+        IReadOnlyList<EpochMetrics> metrics;
+        using (var model = Create())
+        {
+            var adapter = progress is null ? null : new Progress<TrainingProgress>(p =>
+                progress.Report(new RunProgress("train", (p.Epoch - 1) * p.Batches + p.Batch, p.Epochs * p.Batches, $"epoch {p.Epoch}/{p.Epochs}, loss {p.RunningLoss:0.000}")));
+            metrics = new Trainer(env, trainerOptions).Train(model, train, test, adapter, cancellationToken).Epochs;
+        }
+        run.MarkDone("train");
+        var snapshots = Enumerable.Range(1, options.Epochs).Select(e => (e, Path.Combine(trainerOptions.SnapshotFolder, $"epoch-{e:D3}.pt"))).ToList();
+        return Analyze(env, run, Create, snapshots, test, options, metrics, progress, cancellationToken);
+    }
+
+    /// <summary>Analyses given weight files of one architecture, in epoch order (the last is the final model).</summary>
+    /// <param name="env">An MLContext, or null.</param>
+    /// <param name="model">Network spec for <see cref="ModelZoo.Create"/>.</param>
+    /// <param name="snapshots">(epoch, weights file) pairs, TorchSharp or PyTorch formats.</param>
+    /// <param name="test">Labelled images to draw probes from.</param>
+    /// <param name="folder">The run folder.</param>
+    /// <param name="options">Settings (the training ones are ignored).</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    public static AnalysisRunResult AnalyzeSnapshots(IHostEnvironment? env, string model, IReadOnlyList<(int Epoch, string Weights)> snapshots, ImageDataset test, string folder,
+        AnalysisRunOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (snapshots.Count == 0) throw new ArgumentException("Give at least one weights file.", nameof(snapshots));
+        foreach (var (_, weights) in snapshots)
+            if (!File.Exists(weights)) throw new FileNotFoundException($"Weights file not found: {weights}", weights);
+        options.Model = model;
+        var run = RunFolder.Open(folder, Manifest("analyze", options, new Dictionary<string, string>
+        {
+            ["test"] = Describe(test),
+            ["weights"] = string.Join(";", snapshots.Select(s => $"{s.Epoch}={Path.GetFullPath(s.Weights)}")),
+        }));
+        return Analyze(env, run, () => CreateModel(model, test), snapshots, test, options, null, progress, cancellationToken);
+    }
+
+    private static AnalysisRunResult Analyze(IHostEnvironment? env, RunFolder run, Func<ImageClassifier> create, IReadOnlyList<(int Epoch, string Weights)> snapshots,
+        ImageDataset test, AnalysisRunOptions options, IReadOnlyList<EpochMetrics>? training, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.Seed)));
+        var device = TorchDevice.Resolve(env, options.Device);
+        var epochs = new List<EpochGraphs>();
+        for (int s = 0; s < snapshots.Count; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (epoch, weights) = snapshots[s];
+            progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
+            LayerActivations activations;
+            using (var model = create())
+            {
+                ModelWeights.Load(model, weights);
+                model.to(device).eval();
+                var layers = LayerSelector.Select(model, options.Layers);
+                activations = LayerActivations.Extract(model, probes, layers, ActivationPooling.Flatten, options.BatchSize, device);
+            }
+            var graphs = run.Step($"graphs-epoch-{epoch:D3}",
+                () => BuildGraphs(activations, options.Ssc with { Device = options.Ssc.Device ?? device }, epoch, s, snapshots.Count, progress, cancellationToken),
+                saved => { for (int l = 0; l < saved.Count; l++) LayerGraphStore.Save(GraphPath(run, epoch, l), saved[l]); },
+                () => Enumerable.Range(0, activations.LayerNames.Count).Select(l => LayerGraphStore.Load(GraphPath(run, epoch, l))).ToList());
+            epochs.Add(new EpochGraphs(epoch, activations, graphs));
+        }
+
+        progress?.Report(new RunProgress("analysis", 0, 1, "layer-wise, architecture, dynamics, latent space, neighbourhoods"));
+        var final = epochs[^1];
+        int layerCount = final.Graphs.Count;
+        var findings = new AnalysisFindings(
+            Title: $"Subspace analysis of {options.Model}",
+            Description: $"{options.Model}: {layerCount} layer(s), {probes.Count} class-balanced probe inputs from the test split ({options.ProbesPerClass} per class), "
+                + $"{snapshots.Count} snapshot(s), SSC: {options.Ssc.Describe()}, seed {options.Seed}.",
+            Probes: probes,
+            Training: training,
+            Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.Seed),
+            Architecture: ArchitectureAnalysis.Run(final.Graphs),
+            Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
+            Embeddings: LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.Seed),
+            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], options.MisclassifiedCases));
+        progress?.Report(new RunProgress("report", 0, 1, "report.html"));
+        string report = AnalysisReport.Write(findings, run.Path);
+        run.MarkDone("report");
+        progress?.Report(new RunProgress("report", 1, 1, report));
+        return new AnalysisRunResult(run.Path, report, findings);
+    }
+
+    private static List<LayerGraph> BuildGraphs(LayerActivations activations, SscSettings settings, int epoch, int snapshot, int snapshots,
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        var graphs = new List<LayerGraph>();
+        int layers = activations.LayerNames.Count;
+        for (int l = 0; l < layers; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(new RunProgress("graphs", snapshot * layers + l, snapshots * layers, $"epoch {epoch}, {activations.LayerNames[l]}"));
+            graphs.Add(LayerGraphs.Build(activations, l, settings));
+        }
+        return graphs;
+    }
+
+    private static ImageClassifier CreateModel(string spec, ImageDataset data)
+    {
+        if (data.Height != data.Width)
+            throw new ArgumentException($"The model zoo builds networks for square images; the data has {Shape(data)}.", nameof(data));
+        return ModelZoo.Create(spec, data.Channels, data.Height, data.ClassNames.Count);
+    }
+
+    private static string GraphPath(RunFolder run, int epoch, int layer) => run.PathOf(Path.Combine("graphs", $"epoch-{epoch:D3}", $"layer-{layer:D2}.bin"));
+
+    private static RunManifest Manifest(string command, AnalysisRunOptions options, Dictionary<string, string> inputs)
+        => new() { Command = command, Seed = options.Seed, Inputs = inputs, Options = options.Describe() };
+
+    private static string Describe(ImageDataset data) => $"{data.Count} images of {Shape(data)}, {data.ClassNames.Count} classes";
+
+    private static string Shape(ImageDataset data) => string.Join("x", data.ImageShape);
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Microsoft.Data.Analysis;
+using MLNet.Subspace.Analysis;
+using MLNet.Subspace.Data;
+using MLNet.Subspace.Models.Training;
+
+namespace MLNet.Subspace.Reporting;
+
+/// <summary>Everything one analysis run found, ready to be written out.</summary>
+/// <param name="Title">The report title.</param>
+/// <param name="Description">What was analysed, in a sentence or two.</param>
+/// <param name="Probes">The probe images (for the neighbour galleries).</param>
+/// <param name="Training">Per-epoch training metrics, or null for a model trained elsewhere.</param>
+/// <param name="Layerwise">Per-layer class structure (final model).</param>
+/// <param name="Architecture">The L x L SSC-CKA matrix and its blocks (final model).</param>
+/// <param name="Dynamics">Per-epoch comparison with the final model, or null with a single snapshot.</param>
+/// <param name="Embeddings">2-D embeddings of correctly classified inputs.</param>
+/// <param name="Neighbourhoods">Misclassifications explained and SSC-vs-network agreement.</param>
+public sealed record AnalysisFindings(
+    string Title,
+    string Description,
+    ImageDataset Probes,
+    IReadOnlyList<EpochMetrics>? Training,
+    LayerwiseResult Layerwise,
+    ArchitectureResult Architecture,
+    DynamicsResult? Dynamics,
+    IReadOnlyList<LayerEmbedding> Embeddings,
+    NeighbourhoodResult Neighbourhoods);
+
+/// <summary>Writes an analysis's tables (CSV), figures (SVG) and the self-contained report.html into a folder.</summary>
+public static class AnalysisReport
+{
+    /// <summary>Writes every output; each file is written atomically, report.html last.</summary>
+    /// <param name="findings">The results.</param>
+    /// <param name="folder">The output folder (must exist).</param>
+    /// <returns>The path of report.html.</returns>
+    public static string Write(AnalysisFindings findings, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        string figures = Path.Combine(folder, "figures");
+        Directory.CreateDirectory(figures);
+        var report = new HtmlReport(findings.Title).Paragraph(findings.Description);
+
+        if (findings.Training is { Count: > 0 } training)
+        {
+            var table = TrainingTable(training);
+            DataFrameIO.SaveCsv(table, Path.Combine(folder, "training.csv"));
+            report.Section("Training").Table(table, "Per-epoch training metrics (training.csv)");
+        }
+
+        var layerwise = findings.Layerwise;
+        DataFrameIO.SaveCsv(layerwise.Table, Path.Combine(folder, "layerwise.csv"));
+        var names = layerwise.Table.Columns["layer"].Cast<string>().ToArray();
+        var depth = Enumerable.Range(0, names.Length).Select(i => (double)i).ToArray();
+        var modularityPlot = Plots.Lines("Modularity of each layer's SSC graph", "layer (depth)", "Q",
+            [new LineSeriesData("against true classes", depth, layerwise.Modularity),
+             new LineSeriesData("Louvain communities", depth, Column(layerwise.Table, "louvain_modularity"))]);
+        Plots.SaveSvg(Path.Combine(figures, "modularity_by_layer.svg"), modularityPlot);
+        report.Section("Layer-wise class structure")
+            .Paragraph($"Spearman rank correlation of depth and modularity: {Fmt(layerwise.DepthModularityCorrelation)} (the paper: deeper layers are more modular, so positive).")
+            .Figure(modularityPlot, "Newman modularity of each layer's affinity graph against the true classes, and of the communities Louvain finds.")
+            .Table(layerwise.Table, "Per-layer metrics (layerwise.csv)");
+
+        var arch = findings.Architecture;
+        DataFrameIO.SaveCsv(arch.Matrix, Path.Combine(folder, "ssc_cka.csv"));
+        DataFrameIO.SaveCsv(arch.BlockTable, Path.Combine(folder, "blocks.csv"));
+        var heatmap = Plots.Heatmap("SSC-CKA between layers", arch.SscCka.Values, arch.SscCka.RowNames.Select((_, i) => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+        Plots.SaveSvg(Path.Combine(figures, "ssc_cka_heatmap.svg"), heatmap, 560, 480);
+        report.Section("Layer similarity (architecture)")
+            .Figure(heatmap, "SSC-CKA of every pair of layer graphs; layer 0 at the top-left (YlGnBu).", 560, 480)
+            .Paragraph($"Block structure: {arch.Blocks.Count} contiguous block(s), score {Fmt(arch.Blocks.Score)} (mean within-block similarity {Fmt(arch.Blocks.WithinMean)}, between {Fmt(arch.Blocks.BetweenMean)}).")
+            .Table(arch.BlockTable, "Diagonal blocks (blocks.csv)")
+            .Table(arch.Matrix, "SSC-CKA matrix (ssc_cka.csv)");
+
+        if (findings.Dynamics is { } dynamics)
+        {
+            DataFrameIO.SaveCsv(dynamics.PerEpoch, Path.Combine(folder, "dynamics.csv"));
+            DataFrameIO.SaveCsv(dynamics.Settling, Path.Combine(folder, "settling.csv"));
+            var ssc = PerLayerLines(dynamics.PerEpoch, "ssc_cka_to_final");
+            var linear = PerLayerLines(dynamics.PerEpoch, "linear_cka_to_final");
+            var modularity = PerLayerLines(dynamics.PerEpoch, "modularity");
+            var sscPlot = Plots.Lines("SSC-CKA to the final epoch", "epoch", "SSC-CKA", ssc);
+            var linearPlot = Plots.Lines("Linear CKA to the final epoch", "epoch", "CKA", linear);
+            var modularityEpochPlot = Plots.Lines("Modularity per epoch", "epoch", "Q", modularity);
+            Plots.SaveSvg(Path.Combine(figures, "dynamics_ssc_cka.svg"), sscPlot);
+            Plots.SaveSvg(Path.Combine(figures, "dynamics_linear_cka.svg"), linearPlot);
+            Plots.SaveSvg(Path.Combine(figures, "modularity_by_epoch.svg"), modularityEpochPlot);
+            report.Section("Training dynamics")
+                .Figure(sscPlot, "Similarity of each layer's graph to its final-epoch graph.")
+                .Figure(linearPlot, "Linear CKA of each layer's activations to its final-epoch activations.")
+                .Figure(modularityEpochPlot, "Modularity of each layer's graph against the true classes, per epoch.")
+                .Table(dynamics.Settling, $"Epoch from which each layer stays at or above {Fmt(dynamics.Threshold)} similarity to the final epoch (settling.csv)");
+        }
+
+        if (findings.Embeddings.Count > 0)
+        {
+            report.Section("Latent space");
+            foreach (var embedding in findings.Embeddings)
+            {
+                var scatter = Plots.Scatter($"{embedding.Layer}", embedding.X, embedding.Y, embedding.Labels, findings.Probes.ClassNames);
+                Plots.SaveSvg(Path.Combine(figures, $"embedding_{Safe(embedding.Layer)}.svg"), scatter);
+                report.Figure(scatter, $"2-D spectral embedding of the {embedding.Inputs.Length} correctly classified probes at {embedding.Layer}, coloured by class.", 540, 420);
+            }
+        }
+
+        var hoods = findings.Neighbourhoods;
+        DataFrameIO.SaveCsv(hoods.AgreementTable, Path.Combine(folder, "agreement.csv"));
+        var neighbourTable = NeighbourTable(hoods, findings.Probes);
+        DataFrameIO.SaveCsv(neighbourTable, Path.Combine(folder, "neighbours.csv"));
+        report.Section("Neighbourhoods of misclassified inputs")
+            .Table(hoods.AgreementTable, "SSC prediction (class vote of affinity neighbours) against the network's prediction (agreement.csv)")
+            .Paragraph($"The {hoods.Cases.Count} most confident misclassifications at {hoods.Layer}: the query (red border) and its strongest neighbours by affinity, with their true classes and weights.");
+        foreach (var c in hoods.Cases)
+            report.Gallery(GalleryTitle(c, findings.Probes.ClassNames), GalleryItems(c, findings.Probes));
+        report.Table(neighbourTable, "Neighbours of each explained input (neighbours.csv)");
+
+        string path = Path.Combine(folder, "report.html");
+        report.Save(path);
+        return path;
+    }
+
+    private static DataFrame TrainingTable(IReadOnlyList<EpochMetrics> training) => new(
+        new PrimitiveDataFrameColumn<int>("epoch", training.Select(t => t.Epoch)),
+        new DoubleDataFrameColumn("learning_rate", training.Select(t => t.LearningRate)),
+        new DoubleDataFrameColumn("train_loss", training.Select(t => t.TrainLoss)),
+        new DoubleDataFrameColumn("train_accuracy", training.Select(t => t.TrainAccuracy)),
+        new DoubleDataFrameColumn("test_loss", training.Select(t => t.TestLoss ?? double.NaN)),
+        new DoubleDataFrameColumn("test_accuracy", training.Select(t => t.TestAccuracy ?? double.NaN)),
+        new DoubleDataFrameColumn("seconds", training.Select(t => t.Seconds)));
+
+    private static DataFrame NeighbourTable(NeighbourhoodResult hoods, ImageDataset probes)
+    {
+        var input = new PrimitiveDataFrameColumn<int>("input");
+        var rank = new PrimitiveDataFrameColumn<int>("rank");
+        var neighbour = new PrimitiveDataFrameColumn<int>("neighbour");
+        var cls = new StringDataFrameColumn("neighbour_class");
+        var weight = new DoubleDataFrameColumn("weight");
+        foreach (var c in hoods.Cases)
+            for (int k = 0; k < c.Neighbourhood.Neighbours.Length; k++)
+            {
+                input.Append(c.Input);
+                rank.Append(k + 1);
+                int j = c.Neighbourhood.Neighbours[k];
+                neighbour.Append(j);
+                cls.Append(probes.ClassNames[probes.Labels[j]]);
+                weight.Append(c.Neighbourhood.Weights[k]);
+            }
+        return new DataFrame(input, rank, neighbour, cls, weight);
+    }
+
+    private static string GalleryTitle(MisclassifiedInput c, IReadOnlyList<string> names)
+    {
+        var scores = string.Join(", ", c.Neighbourhood.ClassScores.Select((s, k) => (s, k)).Where(p => p.s > 0).OrderByDescending(p => p.s).Select(p => $"{names[p.k]} {p.s:0.00}"));
+        return $"Input {c.Input}: true {names[c.TrueLabel]}, network says {names[c.NetworkPrediction]} ({c.Confidence:P0}); neighbour class scores: {(scores.Length > 0 ? scores : "no neighbours")}";
+    }
+
+    private static IEnumerable<GalleryItem> GalleryItems(MisclassifiedInput c, ImageDataset probes, int shown = 8)
+    {
+        string Uri(int i) => PngImage.DataUri(probes.Image(i), probes.Channels, probes.Height, probes.Width);
+        yield return new GalleryItem(Uri(c.Input), ["query", probes.ClassNames[c.TrueLabel]], Highlight: true);
+        for (int k = 0; k < Math.Min(shown, c.Neighbourhood.Neighbours.Length); k++)
+        {
+            int j = c.Neighbourhood.Neighbours[k];
+            yield return new GalleryItem(Uri(j), [probes.ClassNames[probes.Labels[j]], $"w = {c.Neighbourhood.Weights[k]:0.000}"]);
+        }
+    }
+
+    private static IEnumerable<LineSeriesData> PerLayerLines(DataFrame perEpoch, string column)
+    {
+        var layers = perEpoch.Columns["layer"].Cast<string>().ToArray();
+        var epochs = perEpoch.Columns["epoch"].Cast<int?>().Select(e => (double)(e ?? 0)).ToArray();
+        var values = Column(perEpoch, column);
+        return layers.Distinct().Select(layer =>
+        {
+            var rows = Enumerable.Range(0, layers.Length).Where(r => layers[r] == layer).ToArray();
+            return new LineSeriesData(layer, rows.Select(r => epochs[r]).ToArray(), rows.Select(r => values[r]).ToArray());
+        }).ToList();
+    }
+
+    private static double[] Column(DataFrame frame, string name) => frame.Columns[name].Cast<double?>().Select(v => v ?? double.NaN).ToArray();
+
+    private static string Fmt(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Safe(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'));
+}
