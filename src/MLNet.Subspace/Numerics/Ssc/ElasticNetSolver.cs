@@ -67,6 +67,7 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         if (!(Tau > 0 && Tau <= 1)) throw new ArgumentOutOfRangeException(nameof(Tau), $"The 'Tau' option of ElasticNetSolver must be in (0, 1]. Got {Tau} instead.");
         var xn = OmpSolver.NormalizeColumns(x);
         var atoms = xn.t().contiguous(); // N x D
+        var atomsT = xn.contiguous();    // D x N: correlation blocks are b x N (reductions along contiguous rows)
         int batch = (int)Math.Clamp(BlockElements / n, 1, n);
         var rows = new List<int>(); var cols = new List<int>(); var vals = new List<double>();
         int maxRounds = 0;
@@ -75,7 +76,7 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         {
             using var scope = NewDisposeScope();
             int b = Math.Min(batch, n - start);
-            var (supports, coefs, rounds, done) = SolveBatch(atoms, xn[.., start..(start + b)], start);
+            var (supports, coefs, rounds, done) = SolveBatch(atoms, atomsT, xn[.., start..(start + b)], start);
             maxRounds = Math.Max(maxRounds, rounds);
             converged &= done;
             for (int j = 0; j < b; j++)
@@ -85,16 +86,16 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         return (SparseMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray()), maxRounds, converged);
     }
 
-    private (int[][] Supports, double[][] Coefs, int Rounds, bool Converged) SolveBatch(Tensor atoms, Tensor y, int start)
+    private (int[][] Supports, double[][] Coefs, int Rounds, bool Converged) SolveBatch(Tensor atoms, Tensor atomsT, Tensor y, int start)
     {
         int n = (int)atoms.shape[0], d = (int)atoms.shape[1], b = (int)y.shape[1];
-        var self = arange(start, start + b, dtype: ScalarType.Int64).unsqueeze(0);
-        var corr0 = atoms.matmul(y).abs_(); // N x b
-        corr0.scatter_(0, self, zeros(self.shape, corr0.dtype, corr0.device));
-        var maxCorr = corr0.amax(0).to(ScalarType.Float64).data<double>().ToArray();
+        var self = arange(start, start + b, dtype: ScalarType.Int64).unsqueeze(1); // b x 1
+        var corr0 = y.t().matmul(atomsT).abs_(); // b x N
+        corr0.scatter_(1, self, zeros(self.shape, corr0.dtype, corr0.device));
+        var maxCorr = corr0.amax(1).to(ScalarType.Float64).data<double>().ToArray();
         var gamma = maxCorr.Select(m => m > 1e-12 ? Alpha * Tau / m : 0.0).ToArray();
         int s0 = Math.Min(InitialSupport, n - 1);
-        var init = corr0.topk(s0, 0).indexes.t().contiguous().to(ScalarType.Int32).data<int>().ToArray(); // b x s0
+        var init = corr0.topk(s0, 1).indexes.contiguous().to(ScalarType.Int32).data<int>().ToArray(); // b x s0
         corr0.Dispose();
         var supports = new int[b][];
         var coefs = new double[b][];
@@ -136,13 +137,13 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
             var cT = tensor(coefs.SelectMany(c => c).ToArray(), [b, s], ScalarType.Float64);
             var fitted = a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2); // b x D
             var delta = (yT - fitted) * gammaT; // oracle points, b x D
-            var corr = atoms.matmul(delta.t().to(atoms.dtype)).abs_(); // N x b
-            corr.scatter_(0, self, zeros(self.shape, corr.dtype, corr.device));
-            corr.scatter_(0, index.t(), zeros(index.t().shape, corr.dtype, corr.device));
+            var corr = delta.to(atoms.dtype).matmul(atomsT).abs_(); // b x N
+            corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));
+            corr.scatter_(1, index, zeros(index.shape, corr.dtype, corr.device));
             int add = Math.Min(MaximumAdditions, n - 1);
-            var (top, where) = corr.topk(add, 0);
-            var topV = top.t().contiguous().to(ScalarType.Float64).data<double>().ToArray();
-            var topI = where.t().contiguous().to(ScalarType.Int32).data<int>().ToArray();
+            var (top, where) = corr.topk(add, 1);
+            var topV = top.contiguous().to(ScalarType.Float64).data<double>().ToArray();
+            var topI = where.contiguous().to(ScalarType.Int32).data<int>().ToArray();
             double limit = Tau * (1 + 1e-6) + 1e-9;
             bool any = false;
             for (int j = 0; j < b; j++)
@@ -240,7 +241,7 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
                 for (int q = 0; q < k; q++) a[p * k + q] = h[active[p] * m + active[q]];
                 a[p * k + p] += ridge;
             }
-            var target = SolveSymmetric(a, rhs, k);
+            var target = SolveLinear(a, rhs, k);
             // Line search from x to the target over the points where a coefficient crosses zero.
             var current = x.ToArray();
             var candidate = new double[m];
@@ -277,7 +278,8 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         for (int i = 0; i < m; i++) c[i] = x[i];
     }
 
-    private static double[] SolveSymmetric(double[] a, double[] rhs, int k)
+    /// <summary>Solves the k x k system A x = b by Gaussian elimination with partial pivoting (singular pivots give 0).</summary>
+    internal static double[] SolveLinear(double[] a, double[] rhs, int k)
     {
         // Gaussian elimination with partial pivoting (k is small: the active set).
         var m = (double[])a.Clone();

@@ -50,6 +50,7 @@ public sealed class OmpSolver : SelfExpressionSolver
             throw new ArgumentOutOfRangeException(nameof(MaximumNonZeros), $"The 'MaximumNonZeros' (k) option of OmpSolver must be an integer in [1, N - 1] = [1, {n - 1}]. Got {MaximumNonZeros} instead.");
         var xn = NormalizeColumns(x);
         var atoms = xn.t().contiguous(); // N x D: row j = atom j
+        var atomsT = xn.contiguous();    // D x N, for the b x N correlation blocks (reductions along contiguous rows)
         int k = MaximumNonZeros;
         int batch = (int)Math.Clamp(BlockElements / n, 1, n);
         var rows = new List<int>();
@@ -60,7 +61,7 @@ public sealed class OmpSolver : SelfExpressionSolver
         {
             using var scope = NewDisposeScope();
             int b = Math.Min(batch, n - start);
-            var (selected, coefs, steps) = SolveBatch(atoms, xn[.., start..(start + b)], start, k);
+            var (selected, coefs, steps) = SolveBatch(atoms, atomsT, xn[.., start..(start + b)], start, k);
             maxSteps = Math.Max(maxSteps, steps);
             var sel = selected.to(ScalarType.Int32).cpu().data<int>().ToArray();
             var cf = coefs.to(ScalarType.Float64).cpu().data<double>().ToArray();
@@ -77,13 +78,13 @@ public sealed class OmpSolver : SelfExpressionSolver
         return (SparseMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray()), maxSteps, true);
     }
 
-    private (Tensor Selected, Tensor Coefs, int Steps) SolveBatch(Tensor atoms, Tensor y, int start, int k)
+    private (Tensor Selected, Tensor Coefs, int Steps) SolveBatch(Tensor atoms, Tensor atomsT, Tensor y, int start, int k)
     {
         long b = y.shape[1], d = y.shape[0];
         var dev = y.device;
         var selected = zeros(b, k, dtype: ScalarType.Int64, device: dev);
         var coefs = zeros(b, k, dtype: y.dtype, device: dev);
-        var self = arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(0); // 1 x b
+        var self = arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(1); // b x 1
         var residual = y.clone();
         var active = y.norm(0) > ResidualTolerance; // zero samples never start
         var yb = y.t().unsqueeze(2); // b x D x 1
@@ -92,10 +93,10 @@ public sealed class OmpSolver : SelfExpressionSolver
         {
             using var scope = NewDisposeScope();
             steps = s + 1;
-            var corr = atoms.matmul(residual).abs_(); // N x b
-            corr.scatter_(0, self, zeros(self.shape, corr.dtype, corr.device));
-            if (s > 0) corr.scatter_(0, selected[.., ..s].t(), zeros(selected[.., ..s].t().shape, corr.dtype, corr.device));
-            var (best, pick) = corr.max(0);
+            var corr = residual.t().matmul(atomsT).abs_(); // b x N
+            corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));
+            if (s > 0) corr.scatter_(1, selected[.., ..s], zeros(selected[.., ..s].shape, corr.dtype, corr.device));
+            var (best, pick) = corr.max(1);
             active.logical_and_(best > 1e-12); // nothing correlates with the residual any more
             selected[.., s] = where(active, pick, selected[.., s]);
             var chosen = selected[.., ..(s + 1)];

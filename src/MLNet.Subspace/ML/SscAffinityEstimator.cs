@@ -1,0 +1,161 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Subspace.Numerics.Graphs;
+using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Torch;
+using TorchSharp;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>
+/// Sparse subspace clustering as an ML.NET estimator: <see cref="Fit"/> reads the N rows of a vector column, writes every
+/// row as a sparse combination of the others (x<sub>i</sub> ≈ Σ<sub>j≠i</sub> c<sub>ij</sub> x<sub>j</sub>), builds the affinity graph
+/// W = |C| + |C|<sup>T</sup> and clusters it spectrally; the fitted <see cref="SscAffinityTransformer"/> adds the cluster, a
+/// per-cluster score and optionally the strongest neighbours to each row.
+/// </summary>
+/// <remarks>
+/// <para><b>Estimator characteristics.</b> Needs to look at the data: yes (all rows at once). Input: known-size vector of
+/// Single. Output: <c>PredictedLabel</c> (key, 1..NumberOfClusters), <c>Score</c> (vector of Single, share of the row's
+/// affinity per cluster), optional neighbour ids (vector of Int32) and weights (vector of Single). Exportable to ONNX: no.</para>
+/// <para><b>Objective.</b> min ||c<sub>i</sub>||<sub>1</sub> + (λ/2)||x<sub>i</sub> − Xc<sub>i</sub>||² with c<sub>ii</sub> = 0 (ADMM, Elhamifar–Vidal),
+/// its elastic-net form (EnSC, You et al. 2016; τ = 1 is the Lasso), or the greedy l0 form (SSC-OMP). See docs/ssc.md.</para>
+/// <para><b>Limits.</b> The transformer maps the rows it was fitted on (matched by their exact feature vector). Other rows get
+/// an out-of-sample code by OMP over the training rows and are scored by the clusters of the rows they use. ADMM and the
+/// faithful solver hold N x N matrices and refuse N beyond memory (use OMP or EnSC).</para>
+/// <para><b>References.</b> [1] Elhamifar &amp; Vidal, TPAMI 2013. [2] You, Robinson &amp; Vidal, CVPR 2016 (SSC-OMP).
+/// [3] You, Li, Robinson &amp; Vidal, CVPR 2016 (EnSC). [4] Saini et al., arXiv 2107.01296.</para>
+/// </remarks>
+public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
+{
+    /// <summary>Defaults, defined once and used by <see cref="Options"/>, the catalog and the docs.</summary>
+    internal static class Defaults
+    {
+        public const string PredictedLabelColumnName = "PredictedLabel";
+        public const string ScoreColumnName = "Score";
+        public const string FeatureColumnName = "Features";
+        public const SscSolver Solver = SscSolver.ElasticNet;
+        public const int NumberOfNeighbours = 0;
+        public const int Seed = 0;
+    }
+
+    /// <summary>Every knob of the estimator.</summary>
+    public sealed class Options
+    {
+        /// <summary>Input vector column (known-size vector of Single). Default "Features".</summary>
+        public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
+
+        /// <summary>Output cluster column (key 1..k). Default "PredictedLabel".</summary>
+        public string PredictedLabelColumnName { get; set; } = Defaults.PredictedLabelColumnName;
+
+        /// <summary>Output score column (vector of k Single: the row's affinity per cluster, summing to 1). Default "Score".</summary>
+        public string ScoreColumnName { get; set; } = Defaults.ScoreColumnName;
+
+        /// <summary>Number of clusters k, in [2, rows]. Required.</summary>
+        public int NumberOfClusters { get; set; }
+
+        /// <summary>The solver. Default <see cref="SscSolver.ElasticNet"/> (scales to large N, best accuracy measured).</summary>
+        public SscSolver Solver { get; set; } = Defaults.Solver;
+
+        /// <summary>α (ADMM λ = α/μ<sub>z</sub>; EnSC γ = αγ<sub>0</sub>; faithful τ); null = the solver's default (800, 50, 1).</summary>
+        public double? Alpha { get; set; }
+
+        /// <summary>Non-zeros per code for OMP (and the out-of-sample code), in [1, rows − 1]; null = 10 (capped at rows − 1).</summary>
+        public int? MaximumNonZeros { get; set; }
+
+        /// <summary>How many strongest neighbours to output per row (0 = no neighbour columns), in [0, rows − 1]. Default 0.</summary>
+        public int NumberOfNeighbours { get; set; } = Defaults.NumberOfNeighbours;
+
+        /// <summary>Name of the neighbour-id column (vector of Int32, row indices of the training data, −1 where fewer exist). Default "Neighbours".</summary>
+        public string NeighboursColumnName { get; set; } = "Neighbours";
+
+        /// <summary>Name of the neighbour-weight column (vector of Single). Default "NeighbourWeights".</summary>
+        public string NeighbourWeightsColumnName { get; set; } = "NeighbourWeights";
+
+        /// <summary>Graph post-processing (keep mass ρ, top-k, normalisation); null keeps the codes as they are.</summary>
+        public AffinityOptions? Affinity { get; set; }
+
+        /// <summary>Run the dense work in float64 instead of float32. Default false.</summary>
+        public bool UseDouble { get; set; }
+
+        /// <summary>Seed of the spectral clustering; null = the MLContext's seed, else 0.</summary>
+        public int? Seed { get; set; }
+
+        /// <summary>Device override; null follows the MLContext.</summary>
+        public DeviceOptions? Device { get; set; }
+    }
+
+    private readonly IHostEnvironment _env;
+    private readonly Options _options;
+
+    internal SscAffinityEstimator(IHostEnvironment env, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        _env = env;
+        _options = options;
+        Check(options.NumberOfClusters >= 2, nameof(Options.NumberOfClusters), "an integer in [2, rows]", options.NumberOfClusters);
+        Check(options.NumberOfNeighbours >= 0, nameof(Options.NumberOfNeighbours), "an integer in [0, rows - 1]", options.NumberOfNeighbours);
+        Check(options.MaximumNonZeros is null or >= 1, nameof(Options.MaximumNonZeros), "an integer in [1, rows - 1]", options.MaximumNonZeros!);
+        Check(options.Alpha is null || (options.Alpha > 0 && double.IsFinite(options.Alpha.Value)), nameof(Options.Alpha), "a positive number", options.Alpha!);
+        Check(Enum.IsDefined(options.Solver), nameof(Options.Solver), "one of Admm, Faithful, Omp, ElasticNet", options.Solver);
+        foreach (var (name, value) in new[] { (nameof(Options.FeatureColumnName), options.FeatureColumnName), (nameof(Options.PredictedLabelColumnName), options.PredictedLabelColumnName), (nameof(Options.ScoreColumnName), options.ScoreColumnName) })
+            Check(!string.IsNullOrWhiteSpace(value), name, "a column name", value ?? "null");
+    }
+
+    private static void Check(bool ok, string option, string expected, object value)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException(option, $"The '{option}' option of SscAffinityEstimator must be {expected}. Got {value} instead.");
+    }
+
+    /// <summary>The output schema: the input columns plus the cluster, score and optional neighbour columns.</summary>
+    /// <param name="inputSchema">Input schema shape.</param>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        VectorColumn.CheckShape(inputSchema, _options.FeatureColumnName);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[_options.PredictedLabelColumnName] = MLNetInterop.Column(_options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true);
+        columns[_options.ScoreColumnName] = MLNetInterop.Column(_options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
+        if (_options.NumberOfNeighbours > 0)
+        {
+            columns[_options.NeighboursColumnName] = MLNetInterop.Column(_options.NeighboursColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Int32, isKey: false);
+            columns[_options.NeighbourWeightsColumnName] = MLNetInterop.Column(_options.NeighbourWeightsColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
+        }
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Reads every row, solves, builds the graph and clusters it.</summary>
+    /// <param name="input">The data.</param>
+    /// <returns>The fitted transformer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The column is missing or not a known-size vector of Single, or an option does not fit the row count.</exception>
+    /// <exception cref="InvalidOperationException">A value is NaN or infinite (row and slot named).</exception>
+    /// <exception cref="InsufficientMemoryException">A dense solver would not fit in memory (estimate and suggestion given).</exception>
+    public SscAffinityTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var host = _env.Register(nameof(SscAffinityEstimator));
+        var (values, rows, size) = VectorColumn.Read(input, _options.FeatureColumnName);
+        if (rows < 2)
+            throw new ArgumentOutOfRangeException(nameof(input), $"Found {rows} row(s) in column '{_options.FeatureColumnName}' while a minimum of 2 is required by SscAffinityEstimator.");
+        Check(_options.NumberOfClusters <= rows, nameof(Options.NumberOfClusters), $"an integer in [2, rows] = [2, {rows}]", _options.NumberOfClusters);
+        Check(_options.NumberOfNeighbours <= rows - 1, nameof(Options.NumberOfNeighbours), $"an integer in [0, rows - 1] = [0, {rows - 1}]", _options.NumberOfNeighbours);
+        Check(_options.MaximumNonZeros is null || _options.MaximumNonZeros <= rows - 1, nameof(Options.MaximumNonZeros), $"an integer in [1, rows - 1] = [1, {rows - 1}]", _options.MaximumNonZeros!);
+        _options.Affinity?.Validate(rows);
+        var device = TorchDevice.Resolve(_env, _options.Device);
+        var dtype = _options.UseDouble ? torch.ScalarType.Float64 : torch.ScalarType.Float32;
+        int k = _options.MaximumNonZeros ?? Math.Min(OmpSolver.Defaults.MaximumNonZeros, rows - 1);
+        var solver = SubspaceClustering.CreateSolver(_options.Solver, dtype, _options.Alpha, k, device);
+        int seed = _options.Seed ?? MLNetInterop.Settings(_env).Seed ?? Defaults.Seed;
+        using var channel = host.Start("Fit");
+        SscResult result;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var x = torch.tensor(values, [rows, size], torch.float32);
+            result = SubspaceClustering.Run(x, solver, _options.NumberOfClusters, _options.Affinity, seed);
+        }
+        channel.Info(MessageSensitivity.None, $"{solver.Name}: N = {rows}, D = {size}, {result.Expression.Iterations} iterations, {result.Expression.NonZerosPerSample:F2} non-zeros per code, solve {result.Expression.Seconds:F2} s, spectral {result.SpectralSeconds:F2} s");
+        var settings = new SscAffinityTransformer.Settings(_options.FeatureColumnName, _options.PredictedLabelColumnName, _options.ScoreColumnName,
+            _options.NumberOfNeighbours, _options.NeighboursColumnName, _options.NeighbourWeightsColumnName, k, _options.NumberOfClusters);
+        return new SscAffinityTransformer(_env, settings, values, size, result.Graph, result.Labels, result.Expression);
+    }
+}

@@ -1,0 +1,430 @@
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Subspace.IO;
+using MLNet.Subspace.Numerics;
+using MLNet.Subspace.Numerics.Graphs;
+using MLNet.Subspace.Numerics.Ssc;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>
+/// The fitted SSC model: the training rows, their sparse codes, the affinity graph and the clusters. <see cref="Transform"/>
+/// (lazy) adds the cluster (key), the per-cluster affinity score and optionally the strongest neighbours; it also works as an
+/// <see cref="IRowToRowMapper"/>, so <c>PredictionEngine</c> can be used.
+/// </summary>
+/// <remarks>Rows seen in training are recognised by their exact feature vector and get their fitted cluster. Any other row gets
+/// an out-of-sample code by orthogonal matching pursuit over the training rows (k non-zeros), its neighbours are that code's
+/// support, its score the share of |code| per cluster, and its cluster the best-scoring one (missing key for a zero vector).</remarks>
+public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
+{
+    private const string Magic = "MLNSSCT1";
+
+    internal sealed record Settings(string FeatureColumnName, string PredictedLabelColumnName, string ScoreColumnName,
+        int NumberOfNeighbours, string NeighboursColumnName, string NeighbourWeightsColumnName, int MaximumNonZeros, int NumberOfClusters);
+
+    private readonly IHostEnvironment _env;
+    private readonly Settings _settings;
+    private readonly float[] _features;
+    private readonly int _size;
+    private readonly Dictionary<int, List<int>> _lookup = [];
+    private readonly float[] _scores;
+    private readonly Lazy<float[]> _unitRows;
+
+    internal SscAffinityTransformer(IHostEnvironment env, Settings settings, float[] features, int size, AffinityGraph graph, int[] labels, SelfExpression expression)
+    {
+        _env = env;
+        _settings = settings;
+        _features = features;
+        _size = size;
+        Graph = graph;
+        ClusterLabels = labels;
+        Expression = expression;
+        int n = labels.Length;
+        for (int i = 0; i < n; i++)
+        {
+            int h = Hash(features.AsSpan(i * size, size));
+            if (!_lookup.TryGetValue(h, out var list)) _lookup[h] = list = [];
+            list.Add(i);
+        }
+        int k = settings.NumberOfClusters;
+        _scores = new float[(long)n * k];
+        for (int i = 0; i < n; i++)
+        {
+            var idx = graph.Weights.RowIndices(i);
+            var val = graph.Weights.RowValues(i);
+            var row = new double[k];
+            for (int t = 0; t < idx.Length; t++) row[labels[idx[t]]] += val[t];
+            Normalize(row, _scores.AsSpan(i * k, k));
+        }
+        _unitRows = new Lazy<float[]>(() =>
+        {
+            var unit = (float[])_features.Clone();
+            for (int i = 0; i < n; i++)
+            {
+                var r = unit.AsSpan(i * _size, _size);
+                double norm = 0;
+                foreach (float v in r) norm += (double)v * v;
+                float inv = norm > 0 ? (float)(1 / Math.Sqrt(norm)) : 0;
+                for (int j = 0; j < r.Length; j++) r[j] *= inv;
+            }
+            return unit;
+        });
+    }
+
+    /// <summary>W = |C| + |C|<sup>T</sup> over the training rows.</summary>
+    public AffinityGraph Graph { get; }
+
+    /// <summary>Cluster of every training row (0-based; the key column shows them as 1..k).</summary>
+    public IReadOnlyList<int> ClusterLabels { get; }
+
+    /// <summary>The sparse codes and the solver's diagnostics (iterations, convergence, seconds).</summary>
+    public SelfExpression Expression { get; }
+
+    /// <summary>Number of clusters.</summary>
+    public int NumberOfClusters => _settings.NumberOfClusters;
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema InputSchema => _inputSchema ?? throw new InvalidOperationException("This mapper was not bound to an input schema; call GetRowToRowMapper(schema) first.");
+
+    private DataViewSchema? _inputSchema;
+
+    /// <inheritdoc />
+    public DataViewSchema OutputSchema => GetOutputSchema(InputSchema);
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        var b = new DataViewSchema.Builder();
+        b.AddColumns(inputSchema);
+        b.AddColumn(_settings.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), NumberOfClusters));
+        b.AddColumn(_settings.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, NumberOfClusters));
+        if (_settings.NumberOfNeighbours > 0)
+        {
+            b.AddColumn(_settings.NeighboursColumnName, new VectorDataViewType(NumberDataViewType.Int32, _settings.NumberOfNeighbours));
+            b.AddColumn(_settings.NeighbourWeightsColumnName, new VectorDataViewType(NumberDataViewType.Single, _settings.NumberOfNeighbours));
+        }
+        return b.ToSchema();
+    }
+
+    private void CheckInput(DataViewSchema schema)
+    {
+        int size = VectorColumn.CheckSchema(schema, _settings.FeatureColumnName);
+        if (size != _size)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for input column '{_settings.FeatureColumnName}': expected a vector of {_size} Single (as in training), got {size}.");
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new View(this, input, GetOutputSchema(input.Schema));
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        var bound = new SscAffinityTransformer(_env, _settings, _features, _size, Graph, ClusterLabels.ToArray(), Expression) { _inputSchema = inputSchema };
+        return bound;
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
+    {
+        int inputCount = InputSchema.Count;
+        var needed = dependingColumns.Where(c => c.Index < inputCount).Select(c => InputSchema[c.Index]).ToList();
+        if (dependingColumns.Any(c => c.Index >= inputCount)) needed.Add(InputSchema[_settings.FeatureColumnName]);
+        return needed.DistinctBy(c => c.Index);
+    }
+
+    /// <inheritdoc />
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new MappedRow(this, input, OutputSchema, activeColumns.Select(c => c.Index).ToHashSet());
+    }
+
+    /// <summary>Not supported: ML.NET's model format cannot hold a third party's state. Use <see cref="Save(string)"/>.</summary>
+    /// <param name="ctx">Unused.</param>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+        => throw new NotSupportedException("SscAffinityTransformer cannot be saved with mlContext.Model.Save; call transformer.Save(path) and SscAffinityTransformer.Load(mlContext, path).");
+
+    /// <summary>Saves the model (settings, training rows, codes, graph, clusters) in one binary file, atomically.</summary>
+    /// <param name="path">Destination.</param>
+    public void Save(string path) => AtomicFile.Write(path, stream =>
+    {
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(_settings.FeatureColumnName); w.Write(_settings.PredictedLabelColumnName); w.Write(_settings.ScoreColumnName);
+        w.Write(_settings.NumberOfNeighbours); w.Write(_settings.NeighboursColumnName); w.Write(_settings.NeighbourWeightsColumnName);
+        w.Write(_settings.MaximumNonZeros); w.Write(_settings.NumberOfClusters);
+        w.Write(ClusterLabels.Count); w.Write(_size);
+        foreach (float v in _features) w.Write(v);
+        foreach (int l in ClusterLabels) w.Write(l);
+        w.Write(Expression.Solver); w.Write(Expression.Iterations); w.Write(Expression.Converged); w.Write(Expression.Seconds);
+        var c = Expression.Coefficients;
+        w.Write(c.NonZeroCount);
+        foreach (int p in c.RowPointers) w.Write(p);
+        foreach (int j in c.ColumnIndices) w.Write(j);
+        foreach (double v in c.Values) w.Write(v);
+        Graph.Write(w);
+    });
+
+    /// <summary>Loads a model written by <see cref="Save(string)"/>.</summary>
+    /// <param name="context">The ML.NET context (logging, device).</param>
+    /// <param name="path">The file.</param>
+    /// <exception cref="InvalidDataException">The file is not an SscAffinity model or is truncated.</exception>
+    public static SscAffinityTransformer Load(MLContext context, string path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var stream = File.OpenRead(path);
+        using var r = new BinaryReader(stream, Encoding.UTF8);
+        try
+        {
+            string magic = r.ReadString();
+            if (magic != Magic) throw new InvalidDataException($"{path}: not an SscAffinity model (expected header '{Magic}').");
+            var settings = new Settings(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32());
+            int n = r.ReadInt32(), size = r.ReadInt32();
+            if (n < 2 || size < 1 || settings.NumberOfClusters < 2) throw new InvalidDataException($"{path}: corrupt header (N = {n}, D = {size}).");
+            var features = new float[(long)n * size];
+            for (long i = 0; i < features.LongLength; i++) features[i] = r.ReadSingle();
+            var labels = new int[n];
+            for (int i = 0; i < n; i++) labels[i] = r.ReadInt32();
+            string solver = r.ReadString();
+            int iterations = r.ReadInt32();
+            bool converged = r.ReadBoolean();
+            double seconds = r.ReadDouble();
+            int nnz = r.ReadInt32();
+            var ptr = new int[n + 1];
+            for (int i = 0; i <= n; i++) ptr[i] = r.ReadInt32();
+            var rowsOf = new int[nnz];
+            for (int i = 0; i < n; i++)
+                for (int t = ptr[i]; t < Math.Min(ptr[i + 1], nnz); t++) rowsOf[t] = i;
+            var cols = new int[nnz];
+            for (int t = 0; t < nnz; t++) cols[t] = r.ReadInt32();
+            var vals = new double[nnz];
+            for (int t = 0; t < nnz; t++) vals[t] = r.ReadDouble();
+            var codes = SparseMatrix.FromTriplets(n, n, rowsOf, cols, vals);
+            var graph = AffinityGraph.Read(r, path);
+            var env = MLNetInterop.Environment(context.Transforms);
+            return new SscAffinityTransformer(env, settings, features, size, graph, labels, new SelfExpression(codes, iterations, converged, seconds, solver));
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path}: the SscAffinity model file is truncated.", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ row mapping
+
+    /// <summary>Cluster, scores and neighbours of one feature vector.</summary>
+    private (uint Key, float[] Score, int[] Ids, float[] Weights) Map(ReadOnlySpan<float> x)
+    {
+        int k = NumberOfClusters, m = _settings.NumberOfNeighbours;
+        var ids = Enumerable.Repeat(-1, m).ToArray();
+        var weights = new float[m];
+        int row = Find(x);
+        if (row >= 0)
+        {
+            var neighbours = Graph.Neighbours(row);
+            for (int t = 0; t < Math.Min(m, neighbours.Count); t++) { ids[t] = neighbours[t].Node; weights[t] = (float)neighbours[t].Weight; }
+            return ((uint)ClusterLabels[row] + 1, _scores.AsSpan(row * k, k).ToArray(), ids, weights);
+        }
+        var (support, coefs) = OutOfSampleCode(x);
+        var mass = new double[k];
+        var order = Enumerable.Range(0, support.Length).OrderByDescending(t => Math.Abs(coefs[t])).ToArray();
+        for (int t = 0; t < support.Length; t++) mass[ClusterLabels[support[t]]] += Math.Abs(coefs[t]);
+        for (int t = 0; t < Math.Min(m, order.Length); t++) { ids[t] = support[order[t]]; weights[t] = (float)Math.Abs(coefs[order[t]]); }
+        var score = new float[k];
+        Normalize(mass, score);
+        uint key = mass.Sum() > 0 ? (uint)Array.IndexOf(mass, mass.Max()) + 1 : 0;
+        return (key, score, ids, weights);
+    }
+
+    private int Find(ReadOnlySpan<float> x)
+    {
+        if (!_lookup.TryGetValue(Hash(x), out var candidates)) return -1;
+        foreach (int i in candidates)
+            if (_features.AsSpan(i * _size, _size).SequenceEqual(x)) return i;
+        return -1;
+    }
+
+    /// <summary>OMP of the unit-normalised row over the unit-normalised training rows: O(k N D).</summary>
+    private (int[] Support, double[] Coefs) OutOfSampleCode(ReadOnlySpan<float> x)
+    {
+        var atoms = _unitRows.Value;
+        int n = ClusterLabels.Count, d = _size;
+        double norm = 0;
+        foreach (float v in x) norm += (double)v * v;
+        if (!(norm > 0)) return ([], []);
+        var y = new double[d];
+        for (int j = 0; j < d; j++) y[j] = x[j] / Math.Sqrt(norm);
+        var residual = (double[])y.Clone();
+        var support = new List<int>();
+        double[] coefs = [];
+        for (int step = 0; step < Math.Min(_settings.MaximumNonZeros, n); step++)
+        {
+            int best = -1;
+            double bestCorr = 1e-12;
+            for (int i = 0; i < n; i++)
+            {
+                if (support.Contains(i)) continue;
+                double corr = 0;
+                for (int j = 0; j < d; j++) corr += atoms[i * d + j] * residual[j];
+                if (Math.Abs(corr) > bestCorr) { bestCorr = Math.Abs(corr); best = i; }
+            }
+            if (best < 0) break;
+            support.Add(best);
+            int s = support.Count;
+            var gram = new double[s * s];
+            var rhs = new double[s];
+            for (int p = 0; p < s; p++)
+            {
+                for (int j = 0; j < d; j++) rhs[p] += atoms[support[p] * d + j] * y[j];
+                for (int q = 0; q < s; q++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < d; j++) sum += atoms[support[p] * d + j] * atoms[support[q] * d + j];
+                    gram[p * s + q] = sum + (p == q ? 1e-12 : 0);
+                }
+            }
+            coefs = ElasticNetSolver.SolveLinear(gram, rhs, s);
+            double rr = 0;
+            for (int j = 0; j < d; j++)
+            {
+                double fit = 0;
+                for (int p = 0; p < s; p++) fit += coefs[p] * atoms[support[p] * d + j];
+                residual[j] = y[j] - fit;
+                rr += residual[j] * residual[j];
+            }
+            if (Math.Sqrt(rr) <= OmpSolver.Defaults.ResidualTolerance) break;
+        }
+        return (support.ToArray(), coefs);
+    }
+
+    private static void Normalize(double[] mass, Span<float> into)
+    {
+        double total = mass.Sum();
+        for (int c = 0; c < mass.Length; c++) into[c] = total > 0 ? (float)(mass[c] / total) : 1f / mass.Length;
+    }
+
+    private static int Hash(ReadOnlySpan<float> x)
+    {
+        var h = new HashCode();
+        foreach (float v in x) h.Add(v);
+        return h.ToHashCode();
+    }
+
+    /// <summary>Getters of the added columns over one input row, cached per position.</summary>
+    private sealed class Outputs(SscAffinityTransformer owner, DataViewRow input)
+    {
+        private readonly ValueGetter<VBuffer<float>> _features = input.GetGetter<VBuffer<float>>(input.Schema[owner._settings.FeatureColumnName]);
+        private long _cached = -1;
+        private (uint Key, float[] Score, int[] Ids, float[] Weights) _value;
+        private VBuffer<float> _buffer;
+
+        private (uint Key, float[] Score, int[] Ids, float[] Weights) Current()
+        {
+            if (_cached != input.Position || _value.Score is null)
+            {
+                _features(ref _buffer);
+                var dense = new float[_buffer.Length];
+                _buffer.CopyTo(dense);
+                _value = owner.Map(dense);
+                _cached = input.Position;
+            }
+            return _value;
+        }
+
+        public Delegate Getter(int slot) => slot switch
+        {
+            0 => (ValueGetter<uint>)((ref uint v) => v = Current().Key),
+            1 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) => Write(Current().Score, ref v)),
+            2 => (ValueGetter<VBuffer<int>>)((ref VBuffer<int> v) => Write(Current().Ids, ref v)),
+            _ => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) => Write(Current().Weights, ref v)),
+        };
+
+        private static void Write<T>(T[] values, ref VBuffer<T> dst)
+        {
+            var editor = VBufferEditor.Create(ref dst, values.Length);
+            values.CopyTo(editor.Values);
+            dst = editor.Commit();
+        }
+    }
+
+    private static ValueGetter<T> Typed<T>(Delegate getter, DataViewSchema.Column column)
+        => getter as ValueGetter<T> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(T).Name}.");
+
+    private sealed class MappedRow(SscAffinityTransformer owner, DataViewRow input, DataViewSchema schema, HashSet<int> active) : DataViewRow
+    {
+        private readonly Outputs _outputs = new(owner, input);
+
+        public override DataViewSchema Schema => schema;
+        public override long Position => input.Position;
+        public override long Batch => input.Batch;
+        public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
+        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            int inputCount = input.Schema.Count;
+            return column.Index < inputCount
+                ? input.GetGetter<TValue>(input.Schema[column.Index])
+                : Typed<TValue>(_outputs.Getter(column.Index - inputCount), column);
+        }
+    }
+
+    private sealed class View(SscAffinityTransformer owner, IDataView input, DataViewSchema schema) : IDataView
+    {
+        public bool CanShuffle => input.CanShuffle;
+        public DataViewSchema Schema => schema;
+        public long? GetRowCount() => input.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        {
+            var active = columnsNeeded.Select(c => c.Index).ToHashSet();
+            int inputCount = input.Schema.Count;
+            var needed = active.Where(i => i < inputCount).Select(i => input.Schema[i]).ToList();
+            if (active.Any(i => i >= inputCount)) needed.Add(input.Schema[owner._settings.FeatureColumnName]);
+            return new Cursor(owner, input.GetRowCursor(needed.DistinctBy(c => c.Index), rand), schema, active);
+        }
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+            => [GetRowCursor(columnsNeeded, rand)];
+    }
+
+    private sealed class Cursor(SscAffinityTransformer owner, DataViewRowCursor input, DataViewSchema schema, HashSet<int> active) : DataViewRowCursor
+    {
+        private readonly Outputs _outputs = new(owner, input);
+
+        public override DataViewSchema Schema => schema;
+        public override long Position => input.Position;
+        public override long Batch => input.Batch;
+        public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
+        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
+        public override bool MoveNext() => input.MoveNext();
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!IsColumnActive(column)) throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
+            int inputCount = input.Schema.Count;
+            return column.Index < inputCount
+                ? input.GetGetter<TValue>(input.Schema[column.Index])
+                : Typed<TValue>(_outputs.Getter(column.Index - inputCount), column);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) input.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.ML;
+using MLNet.Subspace.Numerics.Ssc;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>MLNet.Subspace's transforms on <c>mlContext.Transforms</c>.</summary>
+public static partial class SubspaceCatalog
+{
+    /// <summary>
+    /// Sparse subspace clustering of a vector column (see <see cref="SscAffinityEstimator"/>): adds the cluster
+    /// (<paramref name="outputColumnName"/>, key 1..k) and a "Score" column.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Cluster column. Default "PredictedLabel".</param>
+    /// <param name="inputColumnName">Known-size vector of Single. Default "Features".</param>
+    /// <param name="numberOfClusters">k, in [2, rows].</param>
+    /// <param name="solver">The solver. Default ElasticNet (EnSC).</param>
+    /// <returns>The estimator.</returns>
+    public static SscAffinityEstimator SscAffinity(this TransformsCatalog catalog,
+        string outputColumnName = SscAffinityEstimator.Defaults.PredictedLabelColumnName,
+        string inputColumnName = SscAffinityEstimator.Defaults.FeatureColumnName,
+        int numberOfClusters = 2,
+        SscSolver solver = SscAffinityEstimator.Defaults.Solver)
+        => SscAffinity(catalog, new SscAffinityEstimator.Options
+        {
+            PredictedLabelColumnName = outputColumnName,
+            FeatureColumnName = inputColumnName,
+            NumberOfClusters = numberOfClusters,
+            Solver = solver,
+        });
+
+    /// <summary>Sparse subspace clustering with every option (see <see cref="SscAffinityEstimator.Options"/>).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The estimator.</returns>
+    public static SscAffinityEstimator SscAffinity(this TransformsCatalog catalog, SscAffinityEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new SscAffinityEstimator(MLNetInterop.Environment(catalog), options);
+    }
+}

@@ -1,0 +1,232 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Subspace.ML;
+using ClusteringMetrics = MLNet.Subspace.Numerics.Metrics.ClusteringMetrics;
+using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Numerics.Synthetic;
+
+namespace MLNet.Subspace.Tests.ML;
+
+public class SscAffinityEstimatorTests
+{
+    private sealed class Row
+    {
+        [VectorType(6)]
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class Prediction
+    {
+        [KeyType(3)]
+        public uint PredictedLabel { get; set; }
+
+        public float[] Score { get; set; } = [];
+
+        public int[] Neighbours { get; set; } = [];
+    }
+
+    private static (IDataView View, float[] Values, int[] Labels) Data(int per = 25, int seed = 1)
+    {
+        var (x, labels) = UnionOfSubspaces.Generate(ambient: 6, dimension: 2, subspaces: 3, perSubspace: per, seed: seed);
+        var values = x.Values.Select(v => (float)v).ToArray();
+        var view = InMemoryDataView.Create(x.Rows).AddVector("Features", values, [6]).AddKey("Label", labels, ["a", "b", "c"]).Build();
+        return (view, values, labels);
+    }
+
+    private static SscAffinityEstimator.Options Options(SscSolver solver = SscSolver.ElasticNet) => new() { NumberOfClusters = 3, Solver = solver, NumberOfNeighbours = 4 };
+
+    /// <summary>The SchemaShape of a schema (ML.NET's SchemaShape.Create is internal).</summary>
+    private static SchemaShape Shape(DataViewSchema schema) => new(schema.Select(c => c.Type switch
+    {
+        VectorDataViewType v => MLNetInterop.Column(c.Name, v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector, v.ItemType, v.ItemType is KeyDataViewType),
+        KeyDataViewType => MLNetInterop.Column(c.Name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true),
+        var t => MLNetInterop.Column(c.Name, SchemaShape.Column.VectorKind.Scalar, t, false),
+    }));
+
+    private static int[] Clusters(IDataView transformed) => transformed.GetColumn<uint>("PredictedLabel").Select(k => (int)k - 1).ToArray();
+
+    [Theory]
+    [InlineData(SscSolver.ElasticNet)]
+    [InlineData(SscSolver.Omp)]
+    [InlineData(SscSolver.Admm)]
+    public void Fit_And_Transform_Recover_The_Subspaces(SscSolver solver)
+    {
+        var ml = new MLContext(1);
+        var (view, _, labels) = Data();
+
+        var model = ml.Transforms.SscAffinity(Options(solver)).Fit(view);
+        var output = model.Transform(view);
+
+        // OMP stops after dim = 2 atoms here, which leaves some subspaces' graphs disconnected (its known weakness).
+        Assert.True(ClusteringMetrics.Accuracy(labels, Clusters(output)) >= (solver == SscSolver.Omp ? 0.8 : 1.0));
+        var scores = output.GetColumn<float[]>("Score").ToList();
+        Assert.All(scores, s => Assert.Equal(1.0, s.Sum(), 4));
+        var neighbours = output.GetColumn<int[]>("Neighbours").ToList();
+        Assert.All(neighbours, n => Assert.Equal(4, n.Length));
+        Assert.Equal(model.Graph.Neighbours(0).First().Node, neighbours[0][0]);
+    }
+
+    [Fact]
+    public void Output_Schema_Has_Key_Score_And_Neighbour_Columns()
+    {
+        var ml = new MLContext(1);
+        var (view, _, _) = Data();
+        var estimator = ml.Transforms.SscAffinity(Options());
+
+        var shape = estimator.GetOutputSchema(Shape(view.Schema));
+        var schema = estimator.Fit(view).GetOutputSchema(view.Schema);
+
+        Assert.True(shape.Single(c => c.Name == "PredictedLabel").IsKey);
+        Assert.Contains(shape, c => c.Name == "Neighbours");
+        Assert.Equal(3UL, ((KeyDataViewType)schema["PredictedLabel"].Type).Count);
+        Assert.Equal(3, ((VectorDataViewType)schema["Score"].Type).Size);
+    }
+
+    [Fact]
+    public void Works_In_An_Estimator_Chain_And_With_A_Prediction_Engine()
+    {
+        var ml = new MLContext(1);
+        var (view, values, _) = Data();
+        var chain = ml.Transforms.CopyColumns("Raw", "Features").Append(ml.Transforms.SscAffinity(Options()));
+
+        var model = chain.Fit(view);
+        var fromView = Clusters(model.Transform(view));
+        var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
+        var first = engine.Predict(new Row { Features = values[..6] });
+
+        Assert.Equal((uint)fromView[0] + 1, first.PredictedLabel);
+        Assert.Equal(3, first.Score.Length);
+    }
+
+    [Fact]
+    public void Unseen_Rows_Get_An_Out_Of_Sample_Cluster()
+    {
+        var ml = new MLContext(1);
+        var (view, values, labels) = Data(per: 30);
+        var model = ml.Transforms.SscAffinity(Options()).Fit(view);
+        var clusters = Clusters(model.Transform(view));
+        var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
+
+        // A new point on the first subspace: the average of two of its training points.
+        var fresh = values[..6].Zip(values[6..12], (a, b) => (a + b) / 2).ToArray();
+        var p = engine.Predict(new Row { Features = fresh });
+
+        Assert.Equal((uint)clusters[0] + 1, p.PredictedLabel);
+        Assert.Contains(p.Neighbours[0], Enumerable.Range(0, 30)); // its strongest neighbour is on the same subspace
+    }
+
+    [Fact]
+    public void Save_And_Load_Give_The_Same_Outputs_And_Write_Atomically()
+    {
+        var ml = new MLContext(1);
+        var (view, _, _) = Data();
+        var model = ml.Transforms.SscAffinity(Options()).Fit(view);
+        using var folder = new TempFolder();
+
+        model.Save(folder.File("ssc.bin"));
+        var loaded = SscAffinityTransformer.Load(ml, folder.File("ssc.bin"));
+
+        Assert.Equal(Clusters(model.Transform(view)), Clusters(loaded.Transform(view)));
+        Assert.Equal(model.Expression.Coefficients.ToDenseArray(), loaded.Expression.Coefficients.ToDenseArray());
+        Assert.Single(Directory.GetFiles(folder.Path));
+        Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, view.Schema, folder.File("mlnet.zip")));
+    }
+
+    [Fact]
+    public void Fit_Names_Row_And_Slot_Of_A_NaN()
+    {
+        var ml = new MLContext(1);
+        var (_, values, _) = Data();
+        values[4 * 6 + 3] = float.NaN;
+        var view = InMemoryDataView.Create(values.Length / 6).AddVector("Features", values, [6]).Build();
+
+        var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.SscAffinity(Options()).Fit(view));
+
+        Assert.Contains("row 4", e.Message);
+        Assert.Contains("slot 3", e.Message);
+    }
+
+    [Fact]
+    public void Fit_Throws_When_Fewer_Than_Two_Rows()
+    {
+        var ml = new MLContext(1);
+        var view = InMemoryDataView.Create(1).AddVector("Features", new float[6], [6]).Build();
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 2 }).Fit(view));
+
+        Assert.Contains("minimum of 2", e.Message);
+    }
+
+    [Fact]
+    public void Fit_Throws_When_Fewer_Rows_Than_Clusters()
+    {
+        var ml = new MLContext(1);
+        var view = InMemoryDataView.Create(3).AddVector("Features", Enumerable.Range(0, 18).Select(i => (float)i).ToArray(), [6]).Build();
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 4 }).Fit(view));
+
+        Assert.Contains("'NumberOfClusters' option of SscAffinityEstimator must be an integer in [2, rows] = [2, 3]. Got 4 instead.", e.Message);
+    }
+
+    [Fact]
+    public void Fit_Throws_When_K_Exceeds_Rows_Minus_1()
+    {
+        var ml = new MLContext(1);
+        var (view, _, _) = Data(per: 3);
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Solver = SscSolver.Omp, MaximumNonZeros = 9 }).Fit(view));
+
+        Assert.Contains("'MaximumNonZeros'", e.Message);
+        Assert.Contains("[1, 8]", e.Message);
+    }
+
+    [Fact]
+    public void Non_Vector_And_Variable_Size_Columns_Fail_In_Schema_And_Fit()
+    {
+        var ml = new MLContext(1);
+        var scalar = InMemoryDataView.Create(4).AddScalar("Features", new float[4]).Build();
+        var variable = ml.Data.LoadFromEnumerable(new[] { new { Features = new float[] { 1, 2 } }, new { Features = new float[] { 1, 2, 3 } } });
+        var estimator = ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 2 });
+
+        foreach (var view in new IDataView[] { scalar, variable })
+        {
+            var a = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.GetOutputSchema(Shape(view.Schema)));
+            var b = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(view));
+            Assert.Contains("known-size vector of Single", a.Message);
+            Assert.Contains("known-size vector of Single", b.Message);
+        }
+    }
+
+    [Fact]
+    public void Options_Are_Validated_At_Construction()
+    {
+        var ml = new MLContext(1);
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 1 }));
+
+        Assert.Equal("The 'NumberOfClusters' option of SscAffinityEstimator must be an integer in [2, rows]. Got 1 instead. (Parameter 'NumberOfClusters')", e.Message);
+    }
+
+    [Fact]
+    public void Catalog_Defaults_Match_The_Options_Defaults()
+    {
+        var options = new SscAffinityEstimator.Options();
+        var parameters = typeof(SubspaceCatalog).GetMethods().First(m => m.Name == "SscAffinity" && m.GetParameters().Length > 2).GetParameters();
+
+        Assert.Equal(options.PredictedLabelColumnName, parameters.Single(p => p.Name == "outputColumnName").DefaultValue);
+        Assert.Equal(options.FeatureColumnName, parameters.Single(p => p.Name == "inputColumnName").DefaultValue);
+        Assert.Equal(options.Solver, parameters.Single(p => p.Name == "solver").DefaultValue);
+    }
+
+    [Fact]
+    public void Admm_Beyond_The_Dense_Limit_Is_Refused_Before_Solving()
+    {
+        var ml = new MLContext(1);
+        int n = 200_000;
+        var view = InMemoryDataView.Create(n).AddVector("Features", Enumerable.Range(0, n).Select(i => (float)Math.Sin(i)).ToArray(), [1]).Build();
+
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 2, Solver = SscSolver.Admm }).Fit(view));
+
+        Assert.Contains("omp or ensc", e.Message);
+    }
+}
