@@ -5,4 +5,5 @@ var root = new RootCommand("subspace: open up trained neural networks with spars
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
+root.Subcommands.Add(BenchCkaCommand.Create());
 return root.Parse(args).Invoke();

@@ -85,9 +85,16 @@ public static class CkaMath
     public static Tensor CenterGram(Tensor gram, bool debiased = false)
     {
         CheckGram(gram, nameof(gram), debiased);
-        using var scope = NewDisposeScope();
-        long n = gram.shape[0];
         var k = gram.to_type(float64, copy: true);
+        CenterInPlace(k, debiased);
+        return k;
+    }
+
+    /// <summary>Centres a float64 symmetric Gram matrix in place (no checks); see <see cref="CenterGram"/>.</summary>
+    internal static void CenterInPlace(Tensor k, bool debiased)
+    {
+        using var scope = NewDisposeScope();
+        long n = k.shape[0];
         Tensor means;
         if (debiased)
         {
@@ -102,7 +109,6 @@ public static class CkaMath
         }
         k.sub_(means.unsqueeze(1)).sub_(means.unsqueeze(0));
         if (debiased) k.diagonal().fill_(0.0);
-        return k.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -298,7 +304,7 @@ public static class CkaMath
             throw new ArgumentException($"Debiased HSIC needs at least 4 samples. Got {gram.shape[0]} instead.", name);
         using var scope = NewDisposeScope();
         var g = gram.to_type(float64);
-        double asymmetry = (g - g.t()).abs().max().item<double>();
+        double asymmetry = g.sub(g.t()).abs_().max().item<double>();
         double size = g.abs().max().item<double>();
         if (asymmetry > 1e-9 * Math.Max(size, double.Epsilon))
             throw new ArgumentException($"'{name}' must be symmetric (a Gram matrix or an undirected graph); the largest |K - K^T| is {asymmetry:G3} against entries up to {size:G3}.", name);

@@ -215,8 +215,10 @@ internal sealed class HsicAccumulator
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
-            stacked[l].copy_(CkaMath.CenterGram(grams[l], debiased).flatten());
-            _rawScale[l] += CkaMath.SquaredNorm(grams[l].to_type(float64));
+            var row = stacked[l].view(n, n);
+            row.copy_(grams[l]);
+            _rawScale[l] += CkaMath.SquaredNorm(row);
+            CkaMath.CenterInPlace(row, debiased);
         }
         var products = stacked.mm(stacked.t()).cpu();
         var flat = products.data<double>().ToArray();
