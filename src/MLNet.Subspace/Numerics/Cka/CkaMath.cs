@@ -90,25 +90,28 @@ public static class CkaMath
         return k;
     }
 
-    /// <summary>Centres a float64 symmetric Gram matrix in place (no checks); see <see cref="CenterGram"/>.</summary>
+    /// <summary>
+    /// Centres float64 symmetric Gram matrices in place (no checks): one N x N matrix, or a stack
+    /// (..., N, N) centred all at once (batched ops over the leading dimensions); see <see cref="CenterGram"/>.
+    /// </summary>
     internal static void CenterInPlace(Tensor k, bool debiased)
     {
         using var scope = NewDisposeScope();
-        long n = k.shape[0];
+        long n = k.shape[^1];
         Tensor means;
         if (debiased)
         {
-            k.diagonal().fill_(0.0);
-            means = k.sum([0L]) / (n - 2);
-            means -= means.sum() / (2 * (n - 1));
+            k.diagonal(0, -2, -1).fill_(0.0);
+            means = k.sum([-2L]) / (n - 2);
+            means -= means.sum([-1L], keepdim: true) / (2 * (n - 1));
         }
         else
         {
-            means = k.mean([0]);
-            means -= means.mean() / 2;
+            means = k.mean([-2L]);
+            means -= means.mean([-1L], keepdim: true) / 2;
         }
-        k.sub_(means.unsqueeze(1)).sub_(means.unsqueeze(0));
-        if (debiased) k.diagonal().fill_(0.0);
+        k.sub_(means.unsqueeze(-1)).sub_(means.unsqueeze(-2));
+        if (debiased) k.diagonal(0, -2, -1).fill_(0.0);
     }
 
     /// <summary>
@@ -167,13 +170,13 @@ public static class CkaMath
         if (debiased && n < 4) throw new ArgumentException($"Debiased HSIC needs at least 4 samples. Got {n} instead.");
         using var scope = NewDisposeScope();
         var xc = x.to_type(float64);
-        xc = xc - xc.mean([0], keepdim: true);
         var yc = y.to_type(float64);
+        double scaleX = Math.Pow(SquaredNorm(xc), 2), scaleY = Math.Pow(SquaredNorm(yc), 2);
+        xc = xc - xc.mean([0], keepdim: true);
         yc = yc - yc.mean([0], keepdim: true);
         double xy = SquaredNorm(yc.t().mm(xc));
         double xx = SquaredNorm(xc.t().mm(xc));
         double yy = SquaredNorm(yc.t().mm(yc));
-        double scaleX = Math.Pow(SquaredNorm(x.to_type(float64)), 2), scaleY = Math.Pow(SquaredNorm(y.to_type(float64)), 2);
         if (debiased)
         {
             var rowsX = (xc * xc).sum(1);
@@ -263,7 +266,9 @@ public static class CkaMath
     internal static double Dot(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();
-        return (a.flatten() * b.flatten()).sum(float64).item<double>();
+        var fa = a.to_type(float64).flatten();
+        var fb = b.to_type(float64).flatten();
+        return fa.dot(fb).item<double>();
     }
 
     internal static double SquaredNorm(Tensor a) => Dot(a, a);
