@@ -6,4 +6,5 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(SscCommand.Create());
 root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
+root.Subcommands.Add(BenchCkaCommand.Create());
 return root.Parse(args).Invoke();

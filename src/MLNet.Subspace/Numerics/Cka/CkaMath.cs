@@ -85,24 +85,33 @@ public static class CkaMath
     public static Tensor CenterGram(Tensor gram, bool debiased = false)
     {
         CheckGram(gram, nameof(gram), debiased);
-        using var scope = NewDisposeScope();
-        long n = gram.shape[0];
         var k = gram.to_type(float64, copy: true);
+        CenterInPlace(k, debiased);
+        return k;
+    }
+
+    /// <summary>
+    /// Centres float64 symmetric Gram matrices in place (no checks): one N x N matrix, or a stack
+    /// (..., N, N) centred all at once (batched ops over the leading dimensions); see <see cref="CenterGram"/>.
+    /// </summary>
+    internal static void CenterInPlace(Tensor k, bool debiased)
+    {
+        using var scope = NewDisposeScope();
+        long n = k.shape[^1];
         Tensor means;
         if (debiased)
         {
-            k.diagonal().fill_(0.0);
-            means = k.sum([0L]) / (n - 2);
-            means -= means.sum() / (2 * (n - 1));
+            k.diagonal(0, -2, -1).fill_(0.0);
+            means = k.sum([-2L]) / (n - 2);
+            means -= means.sum([-1L], keepdim: true) / (2 * (n - 1));
         }
         else
         {
-            means = k.mean([0]);
-            means -= means.mean() / 2;
+            means = k.mean([-2L]);
+            means -= means.mean([-1L], keepdim: true) / 2;
         }
-        k.sub_(means.unsqueeze(1)).sub_(means.unsqueeze(0));
-        if (debiased) k.diagonal().fill_(0.0);
-        return k.MoveToOuterDisposeScope();
+        k.sub_(means.unsqueeze(-1)).sub_(means.unsqueeze(-2));
+        if (debiased) k.diagonal(0, -2, -1).fill_(0.0);
     }
 
     /// <summary>
@@ -161,13 +170,13 @@ public static class CkaMath
         if (debiased && n < 4) throw new ArgumentException($"Debiased HSIC needs at least 4 samples. Got {n} instead.");
         using var scope = NewDisposeScope();
         var xc = x.to_type(float64);
-        xc = xc - xc.mean([0], keepdim: true);
         var yc = y.to_type(float64);
+        double scaleX = Math.Pow(SquaredNorm(xc), 2), scaleY = Math.Pow(SquaredNorm(yc), 2);
+        xc = xc - xc.mean([0], keepdim: true);
         yc = yc - yc.mean([0], keepdim: true);
         double xy = SquaredNorm(yc.t().mm(xc));
         double xx = SquaredNorm(xc.t().mm(xc));
         double yy = SquaredNorm(yc.t().mm(yc));
-        double scaleX = Math.Pow(SquaredNorm(x.to_type(float64)), 2), scaleY = Math.Pow(SquaredNorm(y.to_type(float64)), 2);
         if (debiased)
         {
             var rowsX = (xc * xc).sum(1);
@@ -257,7 +266,9 @@ public static class CkaMath
     internal static double Dot(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();
-        return (a.flatten() * b.flatten()).sum(float64).item<double>();
+        var fa = a.to_type(float64).flatten();
+        var fb = b.to_type(float64).flatten();
+        return fa.dot(fb).item<double>();
     }
 
     internal static double SquaredNorm(Tensor a) => Dot(a, a);
@@ -298,7 +309,7 @@ public static class CkaMath
             throw new ArgumentException($"Debiased HSIC needs at least 4 samples. Got {gram.shape[0]} instead.", name);
         using var scope = NewDisposeScope();
         var g = gram.to_type(float64);
-        double asymmetry = (g - g.t()).abs().max().item<double>();
+        double asymmetry = g.sub(g.t()).abs_().max().item<double>();
         double size = g.abs().max().item<double>();
         if (asymmetry > 1e-9 * Math.Max(size, double.Epsilon))
             throw new ArgumentException($"'{name}' must be symmetric (a Gram matrix or an undirected graph); the largest |K - K^T| is {asymmetry:G3} against entries up to {size:G3}.", name);

@@ -59,7 +59,7 @@ public sealed class CkaMatrix
     {
         ArgumentNullException.ThrowIfNull(grams);
         var accumulator = new HsicAccumulator(grams.Count, names);
-        accumulator.AddGrams(grams, debiased, maximumBytes);
+        accumulator.AddGrams(grams, debiased, maximumBytes, check: true);
         return accumulator.Result();
     }
 
@@ -191,16 +191,16 @@ internal sealed class HsicAccumulator
                 grams[l] = zeros(batch[l].shape[0], batch[l].shape[0], float64);
             }
         }
-        AddGrams(grams, debiased, maximumBytes);
+        AddGrams(grams, debiased, maximumBytes, check: false);
     }
 
-    /// <summary>Adds one batch of N x N kernels: centre each, stack, one product.</summary>
-    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes)
+    /// <summary>Adds one batch of N x N kernels: centre each, stack, one product. <paramref name="check"/>: verify square and symmetric (caller-supplied kernels).</summary>
+    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes, bool check)
     {
         if (grams.Count != _count) throw new ArgumentException($"Expected {_count} kernels in the batch. Got {grams.Count} instead.");
         for (int l = 0; l < _count; l++)
         {
-            CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
+            if (check) CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
             CkaMath.CheckSameRows(grams[0], grams[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
         }
         long n = grams[0].shape[0];
@@ -211,13 +211,16 @@ internal sealed class HsicAccumulator
                 $"Use minibatches (for example 1000 rows: {Bytes(_count * 1000L * 1000 * sizeof(double))}), sparse graphs (CkaMatrix.FromGraphs), or raise the memory ceiling.");
         _debiased = debiased;
         using var scope = NewDisposeScope();
-        var stacked = empty(_count, n * n, float64);
+        var stacked = empty(_count, n, n, float64);
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
-            stacked[l].copy_(CkaMath.CenterGram(grams[l], debiased).flatten());
-            _rawScale[l] += CkaMath.SquaredNorm(grams[l].to_type(float64));
+            var row = stacked[l];
+            row.copy_(grams[l]);
+            _rawScale[l] += CkaMath.SquaredNorm(row);
         }
+        CkaMath.CenterInPlace(stacked, debiased);
+        stacked = stacked.view(_count, n * n);
         var products = stacked.mm(stacked.t()).cpu();
         var flat = products.data<double>().ToArray();
         double scale = CkaMath.HsicScale(n, debiased);

@@ -1,0 +1,36 @@
+using Microsoft.ML;
+using MLNet.Subspace.Numerics.Cka;
+using Comparer = MLNet.Subspace.ML.CkaComparer;
+
+namespace MLNet.Subspace.ML;
+
+/// <summary>MLNet.Subspace's entries on <c>mlContext.Transforms</c>.</summary>
+public static partial class SubspaceCatalog
+{
+    /// <summary>
+    /// A <see cref="Comparer"/>: CKA between vector columns of a view, the same columns of two views, or
+    /// affinity graphs, returned as a DataFrame named by layer.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="kernel">The kernel for vector columns (default linear).</param>
+    /// <param name="debiased">Use the debiased HSIC (default false).</param>
+    /// <param name="minibatchSize">Rows per minibatch, or null for all rows at once (default).</param>
+    /// <returns>The comparer.</returns>
+    /// <example><code>
+    /// var comparison = mlContext.Transforms.CkaComparer(debiased: true, minibatchSize: 1000).Compare(activations, "conv1", "conv2", "conv3");
+    /// comparison.Matrix.PrettyPrint();
+    /// </code></example>
+    public static Comparer CkaComparer(this TransformsCatalog catalog, CkaKernel kernel = Comparer.Defaults.Kernel, bool debiased = Comparer.Defaults.Debiased, int? minibatchSize = null)
+        => CkaComparer(catalog, new Comparer.Options { Kernel = kernel, Debiased = debiased, MinibatchSize = minibatchSize });
+
+    /// <summary>A <see cref="Comparer"/> with all options.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The comparer.</returns>
+    public static Comparer CkaComparer(this TransformsCatalog catalog, Comparer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new Comparer(options);
+    }
+}
