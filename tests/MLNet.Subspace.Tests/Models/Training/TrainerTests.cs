@@ -19,6 +19,13 @@ public class TrainerTests
         return (train, test.Select(Enumerable.Range(0, 500).ToArray()));
     });
 
+    public TrainerTests()
+    {
+        // One intra-op thread: these tiny convolutions gain nothing from two, and on a shared, loaded
+        // machine OpenMP's spinning made two threads ~6x slower (measured 27 s vs 4 s per epoch).
+        torch.set_num_threads(1);
+    }
+
     private static TrainerOptions Options(string folder, bool augment = false) => new()
     {
         Epochs = 2,
@@ -27,7 +34,7 @@ public class TrainerTests
         WeightDecay = 5e-4,
         Augment = augment,
         CropPadding = 2,
-        TrainingFraction = augment ? 0.01 : 0.05, // 600 (60 per class) or 3,000 (300 per class) images
+        TrainingFraction = augment ? 0.01 : 0.1, // 600 (60 per class) or 6,000 (600 per class) images
         Seed = 11,
         SnapshotFolder = folder,
     };
@@ -73,11 +80,11 @@ public class TrainerTests
         using var resumed = NewModel(99); // other initial weights: the snapshot must replace them
         var continued = new Trainer(ml, Options(folderB.Path)).Train(resumed, train, test);
 
-        // Then the model reaches a usable accuracy after two short epochs (63.7 % when written; chance is 10 %)
+        // Then the model reaches a usable accuracy after two short epochs (71.4 % on the first 500 test images when written; chance is 10 %)
         Assert.Equal(2, full.Epochs.Count);
-        Assert.True(full.Epochs[^1].TestAccuracy >= 0.55, $"test accuracy {full.Epochs[^1].TestAccuracy:P1} after {seconds:F1} s");
+        Assert.True(full.Epochs[^1].TestAccuracy >= 0.65, $"test accuracy {full.Epochs[^1].TestAccuracy:P1} after {seconds:F1} s");
         Assert.True(full.Epochs[^1].TrainLoss < full.Epochs[0].TrainLoss);
-        Assert.Equal(3000, full.Epochs[0].TrainImages);
+        Assert.Equal(6000, full.Epochs[0].TrainImages);
         // and the resumed run ends with exactly the weights of the uninterrupted one
         Assert.Equal(1, continued.ResumedFromEpoch);
         Assert.Equal(Weights(uninterrupted), Weights(resumed));
