@@ -7,4 +7,5 @@ root.Subcommands.Add(SscCommand.Create());
 root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
 root.Subcommands.Add(BenchCkaCommand.Create());
+root.Subcommands.Add(BenchTorchCommand.Create());
 return root.Parse(args).Invoke();

@@ -249,6 +249,39 @@ public class ActivationExtractorTests
         Assert.Equal(1, fired);
     }
 
+    public sealed class ImageRow
+    {
+        [VectorType(3, 8, 8)]
+        public float[] Features { get; set; } = [];
+    }
+
+    public sealed class Prediction
+    {
+        public float[] Score { get; set; } = [];
+
+        [ColumnName("layer2.0.conv1")]
+        public float[] Conv { get; set; } = [];
+    }
+
+    [Fact]
+    public void PredictionEngine_Gives_The_Transforms_Values_Row_By_Row()
+    {
+        var (model, pixels) = TinyResNet();
+        var ml = new MLContext(1);
+        var data = Images(pixels, [3, 8, 8]);
+        var transformer = ml.Transforms.ExtractActivations(model, layerNames: ["layer2.0.conv1"]).Fit(data);
+        var expected = Column(transformer.Transform(data), "layer2.0.conv1");
+        var scores = Column(transformer.Transform(data), "Score");
+
+        using var engine = ml.Model.CreatePredictionEngine<ImageRow, Prediction>(transformer, ignoreMissingColumns: true);
+        for (int r = 0; r < 3; r++)
+        {
+            var p = engine.Predict(new ImageRow { Features = pixels.AsSpan(r * 192, 192).ToArray() });
+            Assert.Equal(expected.AsSpan(r * 128, 128).ToArray(), p.Conv, new FloatTolerance(1e-5f));
+            Assert.Equal(scores.AsSpan(r * 5, 5).ToArray(), p.Score, new FloatTolerance(1e-5f));
+        }
+    }
+
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
