@@ -114,9 +114,34 @@ public static class AnalysisReport
             report.Gallery(GalleryTitle(c, findings.Probes.ClassNames), GalleryItems(c, findings.Probes));
         report.Table(neighbourTable, "Neighbours of each explained input (neighbours.csv)");
 
+        DataFrameIO.SaveCsv(Summary(findings), Path.Combine(folder, "summary.csv"));
         string path = Path.Combine(folder, "report.html");
         report.Save(path);
         return path;
+    }
+
+    /// <summary>The run's headline numbers as one row (summary.csv), the unit <see cref="ComparisonReport"/> compares.</summary>
+    /// <param name="findings">The results.</param>
+    public static DataFrame Summary(AnalysisFindings findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var a = findings.Neighbourhoods.Agreement;
+        var blocks = findings.Architecture.Blocks;
+        double finalTest = findings.Training is { Count: > 0 } t ? t[^1].TestAccuracy ?? double.NaN : double.NaN;
+        var q = findings.Layerwise.Modularity;
+        return new DataFrame(
+            new StringDataFrameColumn("title", [findings.Title]),
+            new PrimitiveDataFrameColumn<int>("layers", [q.Length]),
+            new PrimitiveDataFrameColumn<int>("probes", [findings.Probes.Count]),
+            new DoubleDataFrameColumn("test_accuracy", [finalTest]),
+            new DoubleDataFrameColumn("first_layer_modularity", [q[0]]),
+            new DoubleDataFrameColumn("last_layer_modularity", [q[^1]]),
+            new DoubleDataFrameColumn("depth_modularity_rho", [findings.Layerwise.DepthModularityCorrelation]),
+            new PrimitiveDataFrameColumn<int>("blocks", [blocks.Count]),
+            new DoubleDataFrameColumn("block_score", [blocks.Score]),
+            new DoubleDataFrameColumn("ssc_accuracy", [a.SscAccuracy]),
+            new DoubleDataFrameColumn("network_accuracy", [a.NetworkAccuracy]),
+            new DoubleDataFrameColumn("agreement", [a.Agreement]));
     }
 
     private static DataFrame TrainingTable(IReadOnlyList<EpochMetrics> training) => new(

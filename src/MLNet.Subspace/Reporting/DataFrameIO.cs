@@ -15,12 +15,14 @@ public static class DataFrameIO
         IO.AtomicFile.Write(path, stream => DataFrame.SaveCsv(frame, stream, cultureInfo: CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Reads a CSV written by <see cref="SaveCsv"/>.</summary>
+    /// <summary>Reads a CSV written by <see cref="SaveCsv"/>; decimal columns come back as double, not the float DataFrame would guess.</summary>
     /// <param name="path">The file.</param>
     public static DataFrame LoadCsv(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Table not found: {path}", path);
-        return DataFrame.LoadCsv(path, cultureInfo: CultureInfo.InvariantCulture);
+        var guessed = DataFrame.LoadCsv(path, cultureInfo: CultureInfo.InvariantCulture);
+        var types = guessed.Columns.Select(c => c.DataType == typeof(float) ? typeof(double) : c.DataType).ToArray();
+        return DataFrame.LoadCsv(path, dataTypes: types, cultureInfo: CultureInfo.InvariantCulture);
     }
 
     /// <summary>A square matrix as a DataFrame: first column <c>layer</c> with the names, then one column per name.</summary>

@@ -57,7 +57,18 @@ public sealed class HtmlReport
     /// <param name="height">Height in pixels.</param>
     public HtmlReport Figure(PlotModel model, string caption, double width = 640, double height = 480)
     {
-        _body.Append("<figure class=\"plot\">").Append(Plots.ToSvg(model, width, height))
+        return Figure(Plots.ToSvg(model, width, height), caption);
+    }
+
+    /// <summary>Adds a figure from SVG text (an SVG file written by <see cref="Plots.SaveSvg"/>), inlined.</summary>
+    /// <param name="svg">The SVG document or fragment.</param>
+    /// <param name="caption">Caption under the figure (escaped).</param>
+    public HtmlReport Figure(string svg, string caption)
+    {
+        ArgumentNullException.ThrowIfNull(svg);
+        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        if (start < 0) throw new ArgumentException("The figure is not SVG (no <svg> element).", nameof(svg));
+        _body.Append("<figure class=\"plot\">").Append(svg, start, svg.Length - start)
              .Append("<figcaption>").Append(Escape(caption)).AppendLine("</figcaption></figure>");
         return this;
     }

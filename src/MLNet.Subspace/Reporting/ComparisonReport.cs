@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.Data.Analysis;
+
+namespace MLNet.Subspace.Reporting;
+
+/// <summary>
+/// Puts finished run folders side by side (a sweep over depth, width, epochs or data, or several
+/// networks) from their saved tables and figures, without recomputing anything.
+/// </summary>
+public static class ComparisonReport
+{
+    /// <summary>Writes comparison.csv (one row per run) and comparison.html into <paramref name="output"/>.</summary>
+    /// <param name="runs">(name, run folder) pairs; each folder must hold summary.csv and layerwise.csv.</param>
+    /// <param name="output">The output folder (created).</param>
+    /// <param name="title">Report title.</param>
+    /// <returns>The path of comparison.html.</returns>
+    /// <exception cref="FileNotFoundException">A run folder lacks its tables (the message names the folder and the file).</exception>
+    public static string Write(IReadOnlyList<(string Name, string Folder)> runs, string output, string title = "Comparison of runs")
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0) throw new ArgumentException("Give at least one run folder.", nameof(runs));
+        var summaries = new List<DataFrame>();
+        var layerwise = new List<DataFrame>();
+        foreach (var (name, folder) in runs)
+        {
+            foreach (string file in new[] { "summary.csv", "layerwise.csv" })
+                if (!File.Exists(Path.Combine(folder, file)))
+                    throw new FileNotFoundException($"Run '{name}' ({folder}) has no {file}: is it a finished 'subspace demo' or 'subspace analyze' run?", Path.Combine(folder, file));
+            summaries.Add(DataFrameIO.LoadCsv(Path.Combine(folder, "summary.csv")));
+            layerwise.Add(DataFrameIO.LoadCsv(Path.Combine(folder, "layerwise.csv")));
+        }
+        var table = Table(runs.Select(r => r.Name).ToList(), summaries);
+        Directory.CreateDirectory(output);
+        DataFrameIO.SaveCsv(table, Path.Combine(output, "comparison.csv"));
+
+        var report = new HtmlReport(title)
+            .Section("Runs")
+            .Table(table, "One row per run (comparison.csv): test accuracy, modularity of the first and last layer, depth-modularity rank correlation, SSC-CKA block structure, and SSC vs network prediction at the last layer");
+        var lines = runs.Select((r, i) =>
+        {
+            var q = Doubles(layerwise[i], "modularity");
+            var depth = Enumerable.Range(0, q.Length).Select(k => q.Length == 1 ? 0 : k / (double)(q.Length - 1)).ToArray();
+            return new LineSeriesData(r.Name, depth, q);
+        }).ToList();
+        var plot = Plots.Lines("Modularity against relative depth", "relative depth (0 = first layer, 1 = last)", "Q", lines);
+        Plots.SaveSvg(Path.Combine(output, "modularity_by_depth.svg"), plot);
+        report.Section("Modularity with depth").Figure(plot, "Modularity of each layer's graph against the true classes; depth scaled to [0, 1] so networks of different depth line up.");
+        report.Section("SSC-CKA between layers");
+        foreach (var (name, folder) in runs)
+        {
+            string heatmap = Path.Combine(folder, "figures", "ssc_cka_heatmap.svg");
+            if (File.Exists(heatmap)) report.Figure(File.ReadAllText(heatmap), name);
+            else report.Paragraph($"{name}: no heatmap in {folder}.");
+        }
+        string path = Path.Combine(output, "comparison.html");
+        report.Save(path);
+        return path;
+    }
+
+    private static DataFrame Table(IReadOnlyList<string> names, IReadOnlyList<DataFrame> summaries)
+    {
+        string[] numeric = ["test_accuracy", "first_layer_modularity", "last_layer_modularity", "depth_modularity_rho", "block_score", "ssc_accuracy", "network_accuracy", "agreement"];
+        var columns = new List<DataFrameColumn>
+        {
+            new StringDataFrameColumn("run", names),
+            new PrimitiveDataFrameColumn<int>("layers", summaries.Select(s => Convert.ToInt32(s["layers"][0], CultureInfo.InvariantCulture))),
+            new PrimitiveDataFrameColumn<int>("blocks", summaries.Select(s => Convert.ToInt32(s["blocks"][0], CultureInfo.InvariantCulture))),
+        };
+        columns.AddRange(numeric.Select(c => new DoubleDataFrameColumn(c, summaries.Select(s => ToDouble(s[c][0])))));
+        return new DataFrame(columns);
+    }
+
+    private static double[] Doubles(DataFrame frame, string column)
+        => Enumerable.Range(0, (int)frame.Rows.Count).Select(r => ToDouble(frame[column][r])).ToArray();
+
+    private static double ToDouble(object? value) => value is null ? double.NaN : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+}
