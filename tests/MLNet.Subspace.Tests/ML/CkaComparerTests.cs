@@ -97,6 +97,19 @@ public class CkaComparerTests
     }
 
     [Fact]
+    public void Two_Views_Keep_The_Reason_For_A_Constant_Layer()
+    {
+        var (first, _) = Activations(40, 5, constantLast: true);
+        var (second, _) = Activations(40, 6);
+
+        var result = new CkaComparer().Compare(first, second, Layers);
+
+        Assert.True(double.IsNaN(result["conv3", "conv1"]));
+        Assert.False(double.IsNaN(result["conv1", "conv3"]));
+        Assert.Contains(result.Reasons, r => r.Contains("'conv3 (first)'") && r.Contains("constant"));
+    }
+
+    [Fact]
     public void Constant_Layer_Gives_NaN_With_Reason()
     {
         var (view, _) = Activations(40, 5, constantLast: true);

@@ -31,7 +31,7 @@ public sealed class CkaMatrix
     /// <summary>Names of the columns (representations; equal to <see cref="RowNames"/> for a square all-pairs matrix).</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
-    /// <summary>One line per representation whose CKA is undefined (constant, all-zero, non-positive debiased self-HSIC); empty when all are usable.</summary>
+    /// <summary>One line per representation whose CKA is undefined (constant, all-zero, non-positive debiased self-HSIC), naming it in quotes; empty when all are usable.</summary>
     public IReadOnlyList<string?> Reasons { get; }
 
     /// <summary>Number of minibatches averaged (1 for the full computation).</summary>
@@ -125,8 +125,10 @@ public sealed class CkaMatrix
         var values = new double[rows, columns];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++) values[i, j] = Values[rowStart + i, columnStart + j];
-        var reasons = Reasons.Skip(rowStart).Take(rows).Concat(Reasons.Skip(columnStart).Take(columns)).Distinct().ToList();
-        return new CkaMatrix(values, RowNames.Skip(rowStart).Take(rows).ToList(), ColumnNames.Skip(columnStart).Take(columns).ToList(), reasons, Batches, Samples);
+        var rowNames = RowNames.Skip(rowStart).Take(rows).ToList();
+        var columnNames = ColumnNames.Skip(columnStart).Take(columns).ToList();
+        var reasons = Reasons.Where(r => r is not null && rowNames.Concat(columnNames).Any(name => r.Contains($"'{name}'", StringComparison.Ordinal))).ToList();
+        return new CkaMatrix(values, rowNames, columnNames, reasons, Batches, Samples);
     }
 
     internal static string NameOf(IReadOnlyList<string>? names, int index) => names is not null && index < names.Count ? names[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
