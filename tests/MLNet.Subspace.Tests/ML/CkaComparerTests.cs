@@ -135,6 +135,28 @@ public class CkaComparerTests
     }
 
     [Fact]
+    public void Block_Structure_Of_A_Comparison_Finds_Two_Groups_Of_Graphs()
+    {
+        // Given two groups of graphs: three noisy copies of one graph, three of another
+        var baseA = RandomGraphs.Symmetric(60, 0.1, 100);
+        var baseB = RandomGraphs.Symmetric(60, 0.1, 200);
+        var graphs = new[] { baseA, baseA, baseA, baseB, baseB, baseB }
+            .Select((g, i) => Add(g, RandomGraphs.Symmetric(60, 0.02, i))).ToList();
+
+        var blocks = new CkaComparer().Compare(["a1", "a2", "a3", "b1", "b2", "b3"], graphs).BlockStructure();
+
+        Assert.Equal(2, blocks.Count);
+        Assert.Equal([(0, 2), (3, 5)], blocks.Blocks.Select(b => (b.Start, b.End)));
+        Assert.True(blocks.Score > 0.3, $"score {blocks.Score}");
+    }
+
+    private static SparseMatrix Add(SparseMatrix a, SparseMatrix b)
+    {
+        var dense = a.ToDenseArray().Zip(b.ToDenseArray(), (x, y) => x + y).ToArray();
+        return SparseMatrix.FromDense(dense, a.Rows, a.Columns);
+    }
+
+    [Fact]
     public void Invalid_Options_And_Columns_Are_Named()
     {
         var (view, _) = Activations(20, 6);
