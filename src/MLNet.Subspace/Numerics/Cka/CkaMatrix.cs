@@ -59,7 +59,7 @@ public sealed class CkaMatrix
     {
         ArgumentNullException.ThrowIfNull(grams);
         var accumulator = new HsicAccumulator(grams.Count, names);
-        accumulator.AddGrams(grams, debiased, maximumBytes, check: true);
+        accumulator.AddGrams(grams, debiased, maximumBytes);
         return accumulator.Result();
     }
 
@@ -232,13 +232,16 @@ internal sealed class HsicAccumulator
         Accumulate(centred.cpu().data<double>().ToArray(), n, debiased);
     }
 
-    /// <summary>Adds one batch of N x N kernels: centre each, stack, one product. <paramref name="check"/>: verify square and symmetric (caller-supplied kernels).</summary>
-    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes, bool check)
+    /// <summary>
+    /// Adds one batch of caller-supplied N x N kernels: each is checked (square, symmetric), copied into one
+    /// L x N x N buffer, centred explicitly (batched; robust to kernels with a large constant part), then one product.
+    /// </summary>
+    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes)
     {
         if (grams.Count != _count) throw new ArgumentException($"Expected {_count} kernels in the batch. Got {grams.Count} instead.");
         for (int l = 0; l < _count; l++)
         {
-            if (check) CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
+            CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
             CkaMath.CheckSameRows(grams[0], grams[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
         }
         long n = grams[0].shape[0];
