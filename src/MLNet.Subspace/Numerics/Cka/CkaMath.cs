@@ -312,7 +312,7 @@ public static class CkaMath
         // operand with stride N and costs ~10x more at N = 2,000.
         using var scope = NewDisposeScope();
         var g = gram.to_type(float64);
-        var u = randn(g.shape[0], float64, generator: new Generator(12345));
+        var u = randn(g.shape[0], float64, generator: new Generator(12345)).to(g.device);
         double asymmetry = (g.mv(u) - g.t().mv(u)).norm().item<double>();
         double size = Math.Sqrt(SquaredNorm(g)) * u.norm().item<double>();
         if (asymmetry > 1e-9 * Math.Max(size, double.Epsilon))

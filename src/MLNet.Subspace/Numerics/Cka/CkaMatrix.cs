@@ -191,7 +191,7 @@ internal sealed class HsicAccumulator
         long n = batch[0].shape[0];
         CheckMemory(n, maximumBytes);
         using var scope = NewDisposeScope();
-        var stacked = empty(_count, n, n, float64);
+        var stacked = empty(_count, n, n, float64, device: batch[0].device);
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
@@ -247,7 +247,7 @@ internal sealed class HsicAccumulator
         long n = grams[0].shape[0];
         CheckMemory(n, maximumBytes);
         using var scope = NewDisposeScope();
-        var stacked = empty(_count, n, n, float64);
+        var stacked = empty(_count, n, n, float64, device: grams[0].device);
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
