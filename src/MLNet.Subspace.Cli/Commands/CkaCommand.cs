@@ -35,7 +35,9 @@ internal static class CkaCommand
         try
         {
             double value = gram ? CkaMath.Cka(x, y, debiased) : CkaMath.Compute(x, y, kernel, threshold, debiased);
-            Json.Print(new() { ["cka"] = value, ["seconds"] = clock.Elapsed.TotalSeconds, ["kernel"] = kernel.ToString().ToLowerInvariant(), ["debiased"] = debiased, ["route"] = route, ["n"] = a.Rows });
+            var output = new Dictionary<string, object?> { ["cka"] = value, ["seconds"] = clock.Elapsed.TotalSeconds, ["kernel"] = kernel.ToString().ToLowerInvariant(), ["debiased"] = debiased, ["route"] = route, ["n"] = a.Rows };
+            if (value < 0) output["note"] = "The debiased CKA is negative: the unbiased HSIC estimate of two nearly independent representations can fall below 0 at this sample size; read it as no alignment.";
+            Json.Print(output);
             return 0;
         }
         catch (DegenerateCkaException e)

@@ -163,6 +163,8 @@ public sealed class CkaComparer
                 throw new ArgumentException($"The first view has {totals[0]} rows but the second has {totals[1]} rows; CKA compares the same N inputs, so the row counts must match.");
             }
             int n = counts[0];
+            if (rows == 0 && n < 2)
+                throw new ArgumentException($"CKA needs at least 2 rows (4 for the debiased HSIC). The data has {n}.");
             rows += n;
             if (n >= 4 || (_options.MinibatchSize is null && n > 0))
             {

@@ -97,6 +97,19 @@ public class CkaComparerTests
     }
 
     [Fact]
+    public void Two_Views_Keep_The_Reason_For_A_Constant_Layer()
+    {
+        var (first, _) = Activations(40, 5, constantLast: true);
+        var (second, _) = Activations(40, 6);
+
+        var result = new CkaComparer().Compare(first, second, Layers);
+
+        Assert.True(double.IsNaN(result["conv3", "conv1"]));
+        Assert.False(double.IsNaN(result["conv1", "conv3"]));
+        Assert.Contains(result.Reasons, r => r.Contains("'conv3 (first)'") && r.Contains("constant"));
+    }
+
+    [Fact]
     public void Constant_Layer_Gives_NaN_With_Reason()
     {
         var (view, _) = Activations(40, 5, constantLast: true);
@@ -119,6 +132,28 @@ public class CkaComparerTests
         Assert.Equal(GraphCka.Cka(graphs[1], graphs[3], debiased: true), result["g1", "g3"], 12);
         Assert.Equal("graph (affinity as kernel)", result.Kernel);
         Assert.Equal(4, result.Matrix.Columns.Count - 1);
+    }
+
+    [Fact]
+    public void Block_Structure_Of_A_Comparison_Finds_Two_Groups_Of_Graphs()
+    {
+        // Given two groups of graphs: three noisy copies of one graph, three of another
+        var baseA = RandomGraphs.Symmetric(60, 0.1, 100);
+        var baseB = RandomGraphs.Symmetric(60, 0.1, 200);
+        var graphs = new[] { baseA, baseA, baseA, baseB, baseB, baseB }
+            .Select((g, i) => Add(g, RandomGraphs.Symmetric(60, 0.02, i))).ToList();
+
+        var blocks = new CkaComparer().Compare(["a1", "a2", "a3", "b1", "b2", "b3"], graphs).BlockStructure();
+
+        Assert.Equal(2, blocks.Count);
+        Assert.Equal([(0, 2), (3, 5)], blocks.Blocks.Select(b => (b.Start, b.End)));
+        Assert.True(blocks.Score > 0.3, $"score {blocks.Score}");
+    }
+
+    private static SparseMatrix Add(SparseMatrix a, SparseMatrix b)
+    {
+        var dense = a.ToDenseArray().Zip(b.ToDenseArray(), (x, y) => x + y).ToArray();
+        return SparseMatrix.FromDense(dense, a.Rows, a.Columns);
     }
 
     [Fact]

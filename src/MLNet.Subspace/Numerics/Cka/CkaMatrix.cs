@@ -31,7 +31,7 @@ public sealed class CkaMatrix
     /// <summary>Names of the columns (representations; equal to <see cref="RowNames"/> for a square all-pairs matrix).</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
-    /// <summary>One line per representation whose CKA is undefined (constant, all-zero, non-positive debiased self-HSIC); empty when all are usable.</summary>
+    /// <summary>One line per representation whose CKA is undefined (constant, all-zero, non-positive debiased self-HSIC), naming it in quotes; empty when all are usable.</summary>
     public IReadOnlyList<string?> Reasons { get; }
 
     /// <summary>Number of minibatches averaged (1 for the full computation).</summary>
@@ -59,7 +59,7 @@ public sealed class CkaMatrix
     {
         ArgumentNullException.ThrowIfNull(grams);
         var accumulator = new HsicAccumulator(grams.Count, names);
-        accumulator.AddGrams(grams, debiased, maximumBytes, check: true);
+        accumulator.AddGrams(grams, debiased, maximumBytes);
         return accumulator.Result();
     }
 
@@ -125,8 +125,10 @@ public sealed class CkaMatrix
         var values = new double[rows, columns];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++) values[i, j] = Values[rowStart + i, columnStart + j];
-        var reasons = Reasons.Skip(rowStart).Take(rows).Concat(Reasons.Skip(columnStart).Take(columns)).Distinct().ToList();
-        return new CkaMatrix(values, RowNames.Skip(rowStart).Take(rows).ToList(), ColumnNames.Skip(columnStart).Take(columns).ToList(), reasons, Batches, Samples);
+        var rowNames = RowNames.Skip(rowStart).Take(rows).ToList();
+        var columnNames = ColumnNames.Skip(columnStart).Take(columns).ToList();
+        var reasons = Reasons.Where(r => r is not null && rowNames.Concat(columnNames).Any(name => r.Contains($"'{name}'", StringComparison.Ordinal))).ToList();
+        return new CkaMatrix(values, rowNames, columnNames, reasons, Batches, Samples);
     }
 
     internal static string NameOf(IReadOnlyList<string>? names, int index) => names is not null && index < names.Count ? names[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -177,41 +179,75 @@ internal sealed class HsicAccumulator
         _reasons = new string?[count];
     }
 
-    /// <summary>Adds one batch of representations (each n x d_l).</summary>
+    /// <summary>
+    /// Adds one batch of representations (each n x d_l). Each layer's kernel is written straight into one
+    /// L x n x n buffer (linear: Xc Xc^T of the column-centred batch by an in-place addmm; RBF: a copy), and
+    /// one product M M^T plus row sums give every centred inner product by the identities in docs/cka.md
+    /// (biased: &lt;K,L&gt; - (2/n) r_K.r_L + s_K s_L/n^2; debiased: the U-statistic from &lt;K~,L~&gt;, r~, s~), so no
+    /// centred copy is formed: three passes over the buffer instead of eight.
+    /// </summary>
     public void AddRepresentations(IReadOnlyList<Tensor> batch, CkaKernel kernel, double threshold, bool debiased, long maximumBytes)
     {
+        long n = batch[0].shape[0];
+        CheckMemory(n, maximumBytes);
         using var scope = NewDisposeScope();
-        var grams = new Tensor[_count];
+        var stacked = empty(_count, n, n, float64, device: batch[0].device);
         for (int l = 0; l < _count; l++)
         {
-            try { grams[l] = CkaMath.Gram(batch[l], kernel, threshold); }
+            using var inner = NewDisposeScope();
+            CkaMath.CheckSameRows(batch[0], batch[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
+            var x = batch[l].to_type(float64);
+            if (kernel == CkaKernel.Linear)
+            {
+                // Centring the features centres the linear kernel exactly (H X X^T H = Xc Xc^T) and leaves
+                // the U-statistic unchanged; the size reference is the uncentred ||X||^4.
+                double squared = CkaMath.SquaredNorm(x);
+                _rawScale[l] += squared * squared;
+                var xc = x - x.mean([0], keepdim: true);
+                stacked[l].addmm_(xc, xc.t(), beta: 0, alpha: 1);
+                continue;
+            }
+            try
+            {
+                var gram = CkaMath.GramRbf(x, threshold);
+                _rawScale[l] += CkaMath.SquaredNorm(gram);
+                stacked[l].copy_(gram);
+            }
             catch (DegenerateCkaException e)
             {
                 _reasons[l] ??= e.Message.TrimEnd('.');
-                grams[l] = zeros(batch[l].shape[0], batch[l].shape[0], float64);
+                stacked[l].zero_();
             }
         }
-        AddGrams(grams, debiased, maximumBytes, check: false);
+        if (debiased) stacked.diagonal(0, -2, -1).fill_(0.0);
+        var rowSums = stacked.sum([2L]);
+        var products = stacked.view(_count, n * n).mm(stacked.view(_count, n * n).t());
+        var rr = rowSums.mm(rowSums.t());
+        var totals = rowSums.sum([1L]);
+        var ss = totals.unsqueeze(1).mm(totals.unsqueeze(0));
+        double nn = n;
+        var centred = debiased
+            ? products + ss / ((nn - 1) * (nn - 2)) - rr * (2 / (nn - 2))
+            : products - rr * (2 / nn) + ss / (nn * nn);
+        Accumulate(centred.cpu().data<double>().ToArray(), n, debiased);
     }
 
-    /// <summary>Adds one batch of N x N kernels: centre each, stack, one product. <paramref name="check"/>: verify square and symmetric (caller-supplied kernels).</summary>
-    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes, bool check)
+    /// <summary>
+    /// Adds one batch of caller-supplied N x N kernels: each is checked (square, symmetric), copied into one
+    /// L x N x N buffer, centred explicitly (batched; robust to kernels with a large constant part), then one product.
+    /// </summary>
+    public void AddGrams(IReadOnlyList<Tensor> grams, bool debiased, long maximumBytes)
     {
         if (grams.Count != _count) throw new ArgumentException($"Expected {_count} kernels in the batch. Got {grams.Count} instead.");
         for (int l = 0; l < _count; l++)
         {
-            if (check) CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
+            CkaMath.CheckGram(grams[l], CkaMatrix.NameOf(_names, l), debiased);
             CkaMath.CheckSameRows(grams[0], grams[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
         }
         long n = grams[0].shape[0];
-        long bytes = _count * n * n * sizeof(double);
-        if (bytes > maximumBytes)
-            throw new InvalidOperationException(
-                $"Stacking {_count} centred {n}x{n} kernels needs {Bytes(bytes)} (L N^2 x 8 bytes), more than the {Bytes(maximumBytes)} allowed. " +
-                $"Use minibatches (for example 1000 rows: {Bytes(_count * 1000L * 1000 * sizeof(double))}), sparse graphs (CkaMatrix.FromGraphs), or raise the memory ceiling.");
-        _debiased = debiased;
+        CheckMemory(n, maximumBytes);
         using var scope = NewDisposeScope();
-        var stacked = empty(_count, n, n, float64);
+        var stacked = empty(_count, n, n, float64, device: grams[0].device);
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
@@ -221,8 +257,13 @@ internal sealed class HsicAccumulator
         }
         CkaMath.CenterInPlace(stacked, debiased);
         stacked = stacked.view(_count, n * n);
-        var products = stacked.mm(stacked.t()).cpu();
-        var flat = products.data<double>().ToArray();
+        Accumulate(stacked.mm(stacked.t()).cpu().data<double>().ToArray(), n, debiased);
+    }
+
+    /// <summary>Adds one batch's L x L centred inner products (row-major).</summary>
+    private void Accumulate(double[] flat, long n, bool debiased)
+    {
+        _debiased = debiased;
         double scale = CkaMath.HsicScale(n, debiased);
         for (int a = 0; a < _count; a++)
         {
@@ -231,6 +272,15 @@ internal sealed class HsicAccumulator
         }
         _batches++;
         _samples += n;
+    }
+
+    private void CheckMemory(long n, long maximumBytes)
+    {
+        long bytes = _count * n * n * sizeof(double);
+        if (bytes > maximumBytes)
+            throw new InvalidOperationException(
+                $"Stacking {_count} centred {n}x{n} kernels needs {Bytes(bytes)} (L N^2 x 8 bytes), more than the {Bytes(maximumBytes)} allowed. " +
+                $"Use minibatches (for example 1000 rows: {Bytes(_count * 1000L * 1000 * sizeof(double))}), sparse graphs (CkaMatrix.FromGraphs), or raise the memory ceiling.");
     }
 
     public CkaMatrix Result()

@@ -1,4 +1,6 @@
+using CsCheck;
 using MLNet.Subspace.Numerics;
+using MLNet.Subspace.Tests.Numerics.Cka;
 using MLNet.Subspace.Numerics.Graphs;
 
 namespace MLNet.Subspace.Tests.Numerics.Graphs;
@@ -14,6 +16,30 @@ public class ModularityTests
         double q = Modularity.Compute(c.Graph, c.Labels);
 
         Assert.Equal(c.Modularity, q, 1e-9);
+    }
+
+    [Fact]
+    public void Sparse_Modularity_Equals_Dense_Definition_On_Random_Graphs()
+    {
+        // Q = 1/(2m) sum_ij (A_ij - k_i k_j / 2m) delta(c_i, c_j) with A = W + diag(W), evaluated densely
+        Gen.Select(Gen.Int[3, 40], Gen.Double[0.05, 0.6], Gen.Int[1, 6], Gen.Int[0, 1_000_000]).Sample((n, density, classes, seed) =>
+        {
+            var graph = RandomGraphs.Symmetric(n, density, seed, loops: seed % 2 == 0);
+            if (graph.NonZeroCount == 0) return;
+            var rng = new Random(seed);
+            var labels = Enumerable.Range(0, n).Select(_ => rng.Next(classes)).ToArray();
+            var w = graph.ToDenseArray();
+            var a = new double[n, n];
+            var k = new double[n];
+            double twiceM = 0;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) { a[i, j] = w[i * n + j] * (i == j ? 2 : 1); k[i] += a[i, j]; twiceM += a[i, j]; }
+            double q = 0;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    if (labels[i] == labels[j]) q += a[i, j] - k[i] * k[j] / twiceM;
+            Assert.Equal(q / twiceM, Modularity.Compute(graph, labels), 12);
+        }, iter: 100, threads: 1);
     }
 
     [Fact]
