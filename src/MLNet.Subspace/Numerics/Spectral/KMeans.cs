@@ -1,17 +1,14 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace MLNet.Subspace.Numerics.Spectral;
 
 /// <summary>
-/// Lloyd's k-means with k-means++ seeding and several restarts (the best inertia wins), on float64 tensors,
-/// deterministic for a seed.
+/// Lloyd's k-means with k-means++ seeding and several restarts (the lowest inertia wins), deterministic for a seed.
 /// </summary>
 /// <remarks>
-/// Chosen over ML.NET's KMeans trainer because spectral clustering needs sklearn's semantics — n_init
-/// independent k-means++ restarts keeping the lowest inertia, reproducible from one seed — on an in-memory
-/// N x k embedding; the trainer runs one initialisation and wants an IDataView. Cost per Lloyd step O(N k d)
-/// (one GEMM for the distances).
+/// Chosen over ML.NET's KMeans trainer because spectral clustering needs scikit-learn's semantics — n_init independent
+/// k-means++ restarts keeping the lowest inertia, reproducible from one seed — on an in-memory N x k embedding; the trainer
+/// runs one initialisation and wants an IDataView. The embedding is small (k columns), so plain arrays beat tensors here:
+/// each Lloyd step is O(N k d) with no per-operation overhead (measured: tensor ops made k-means the slowest part of
+/// spectral clustering on a loaded machine). Restarts run in parallel.
 /// </remarks>
 public static class KMeans
 {
@@ -26,72 +23,95 @@ public static class KMeans
     public static (int[] Labels, double Inertia) Fit(double[] points, int dims, int clusters, int seed, int restarts = 20, int maximumIterations = 300)
     {
         ArgumentNullException.ThrowIfNull(points);
+        if (dims < 1) throw new ArgumentOutOfRangeException(nameof(dims), $"Points must have at least one coordinate. Got {dims} instead.");
         int n = points.Length / dims;
         if (clusters < 1 || clusters > n)
             throw new ArgumentOutOfRangeException(nameof(clusters), $"The number of clusters must be an integer in [1, N] = [1, {n}]. Got {clusters} instead.");
-        using var scope = NewDisposeScope();
-        var x = tensor(points, [n, dims], ScalarType.Float64);
-        var sq = x.square().sum(1, keepdim: true);
-        var rng = new Random(seed);
-        int[]? best = null;
-        double bestInertia = double.PositiveInfinity;
-        for (int r = 0; r < restarts; r++)
-        {
-            using var run = NewDisposeScope();
-            var centers = PlusPlus(x, sq, clusters, rng);
-            Tensor labels = zeros(n, dtype: ScalarType.Int64);
-            double inertia = 0;
-            for (int it = 0; it < maximumIterations; it++)
-            {
-                var dist = (sq - 2 * x.matmul(centers.t()) + centers.square().sum(1).unsqueeze(0)).clamp_min_(0);
-                var (minDist, next) = dist.min(1);
-                inertia = minDist.sum().item<double>();
-                bool same = it > 0 && next.eq(labels).all().item<bool>();
-                labels = next;
-                if (same) break;
-                var sums = zeros(clusters, dims, dtype: ScalarType.Float64).index_add_(0, labels, x, 1.0);
-                var counts = bincount(labels, minlength: clusters).to(ScalarType.Float64);
-                var empty = counts == 0;
-                if (empty.any().item<bool>())
-                {
-                    // Re-seed an empty cluster at the point farthest from its centre.
-                    var far = minDist.argmax().item<long>();
-                    var e = empty.nonzero()[0, 0].item<long>();
-                    sums[e] = x[far];
-                    counts[e] = 1;
-                }
-                centers = sums / counts.unsqueeze(1);
-            }
-            if (inertia < bestInertia)
-            {
-                bestInertia = inertia;
-                best = labels.to(ScalarType.Int32).data<int>().ToArray();
-            }
-        }
-        return (best!, bestInertia);
+        if (restarts < 1) throw new ArgumentOutOfRangeException(nameof(restarts), $"The number of restarts must be 1 or more. Got {restarts} instead.");
+        var master = new Random(seed);
+        var seeds = Enumerable.Range(0, restarts).Select(_ => master.Next()).ToArray();
+        var runs = new (int[] Labels, double Inertia)[restarts];
+        Parallel.For(0, restarts, r => runs[r] = Run(points, n, dims, clusters, new Random(seeds[r]), maximumIterations));
+        var best = runs[0];
+        for (int r = 1; r < restarts; r++) if (runs[r].Inertia < best.Inertia) best = runs[r]; // ties: the earliest restart
+        return best;
     }
 
-    private static Tensor PlusPlus(Tensor x, Tensor sq, int k, Random rng)
+    private static (int[], double) Run(double[] x, int n, int d, int k, Random rng, int maximumIterations)
     {
-        long n = x.shape[0];
-        var chosen = new List<long> { rng.NextInt64(n) };
-        var closest = (sq - 2 * x.matmul(x[chosen[0]].unsqueeze(1)) + sq[chosen[0]]).squeeze(1).clamp_min_(0);
+        var centers = PlusPlus(x, n, d, k, rng);
+        var labels = new int[n];
+        var dist = new double[n];
+        double inertia = double.PositiveInfinity;
+        for (int it = 0; it < maximumIterations; it++)
+        {
+            bool changed = false;
+            inertia = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int best = 0;
+                double bestD = double.PositiveInfinity;
+                for (int c = 0; c < k; c++)
+                {
+                    double s = 0;
+                    for (int j = 0; j < d; j++) { double t = x[i * d + j] - centers[c * d + j]; s += t * t; }
+                    if (s < bestD) { bestD = s; best = c; }
+                }
+                if (labels[i] != best || it == 0) { changed |= labels[i] != best; labels[i] = best; }
+                dist[i] = bestD;
+                inertia += bestD;
+            }
+            if (it > 0 && !changed) break;
+            var sums = new double[k * d];
+            var counts = new int[k];
+            for (int i = 0; i < n; i++)
+            {
+                counts[labels[i]]++;
+                for (int j = 0; j < d; j++) sums[labels[i] * d + j] += x[i * d + j];
+            }
+            for (int c = 0; c < k; c++)
+            {
+                if (counts[c] == 0)
+                {
+                    // Re-seed an empty cluster at the point farthest from its centre.
+                    int far = Array.IndexOf(dist, dist.Max());
+                    for (int j = 0; j < d; j++) centers[c * d + j] = x[far * d + j];
+                    dist[far] = 0;
+                    continue;
+                }
+                for (int j = 0; j < d; j++) centers[c * d + j] = sums[c * d + j] / counts[c];
+            }
+        }
+        return (labels, inertia);
+    }
+
+    private static double[] PlusPlus(double[] x, int n, int d, int k, Random rng)
+    {
+        var centers = new double[k * d];
+        var closest = new double[n];
+        int first = rng.Next(n);
+        Array.Copy(x, first * d, centers, 0, d);
+        for (int i = 0; i < n; i++) closest[i] = Distance(x, i, centers, 0, d);
         for (int c = 1; c < k; c++)
         {
-            var weights = closest.data<double>().ToArray();
-            double total = weights.Sum();
-            long pick;
-            if (!(total > 0)) pick = rng.NextInt64(n);
+            double total = closest.Sum();
+            int pick = n - 1;
+            if (!(total > 0)) pick = rng.Next(n);
             else
             {
                 double u = rng.NextDouble() * total, acc = 0;
-                pick = n - 1;
-                for (long i = 0; i < n; i++) { acc += weights[i]; if (acc >= u) { pick = i; break; } }
+                for (int i = 0; i < n; i++) { acc += closest[i]; if (acc >= u) { pick = i; break; } }
             }
-            chosen.Add(pick);
-            var d = (sq - 2 * x.matmul(x[pick].unsqueeze(1)) + sq[pick]).squeeze(1).clamp_min_(0);
-            closest = minimum(closest, d);
+            Array.Copy(x, pick * d, centers, c * d, d);
+            for (int i = 0; i < n; i++) closest[i] = Math.Min(closest[i], Distance(x, i, centers, c, d));
         }
-        return x.index_select(0, tensor(chosen.ToArray()));
+        return centers;
+    }
+
+    private static double Distance(double[] x, int i, double[] centers, int c, int d)
+    {
+        double s = 0;
+        for (int j = 0; j < d; j++) { double t = x[i * d + j] - centers[c * d + j]; s += t * t; }
+        return s;
     }
 }

@@ -10,7 +10,7 @@ namespace MLNet.Subspace.Numerics.Spectral;
 public static class SymmetricEigensolver
 {
     /// <summary>Largest N for which the dense route (torch.linalg.eigh, O(N³) time, 8N² bytes) is used by default.</summary>
-    public const int DenseLimit = 4000;
+    public const int DenseLimit = 1000;
 
     /// <summary>The <paramref name="count"/> largest eigenvalues (descending) of M and their eigenvectors (N x count, float64, row-major).</summary>
     /// <param name="weights">Symmetric non-negative W.</param>
@@ -23,7 +23,13 @@ public static class SymmetricEigensolver
         int n = weights.Rows;
         if (count < 1 || count > n) throw new ArgumentOutOfRangeException(nameof(count), $"The number of eigenvectors must be in [1, N] = [1, {n}]. Got {count} instead.");
         var m = NormalizedAdjacency(weights);
-        return (dense ?? n <= DenseLimit) || n <= 3 * (count + 10) ? Dense(m, count) : BlockKrylov(m, count, seed);
+        if ((dense ?? n <= DenseLimit) || n <= 3 * (count + 10)) return Dense(m, count);
+        // The Krylov work is many small dense operations: one intra-op thread avoids thread wake-ups that dominate them
+        // (measured 7x faster on a loaded 2-core machine).
+        int threads = torch.get_num_threads();
+        torch.set_num_threads(1);
+        try { return BlockKrylov(m, count, seed); }
+        finally { torch.set_num_threads(threads); }
     }
 
     /// <summary>M = D<sup>−1/2</sup> W D<sup>−1/2</sup>; isolated nodes get a zero row.</summary>
