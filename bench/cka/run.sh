@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces docs/benchmarks-cka.md: ours (Release CLI) and the NumPy peer back to back, repeated.
+# Reproduces docs/benchmarks.md: ours (Release CLI) and the NumPy peer back to back, repeated.
 # Usage: bench/cka/run.sh [repeats=2] [peer pairs: empty = all 630]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace MLNet.Subspace.Cli.Commands;
 
 /// <summary>
-/// <c>subspace bench-cka graphs|minibatch</c>: the timings behind docs/benchmarks-cka.md
+/// <c>subspace bench-cka graphs|minibatch</c>: the timings behind docs/benchmarks.md
 /// (bench/cka/run.sh runs them next to the NumPy peer).
 /// </summary>
 internal static class BenchCkaCommand

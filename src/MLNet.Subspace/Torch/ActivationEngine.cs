@@ -128,6 +128,7 @@ internal sealed class ActivationEngine
         long n = cpu.numel();
         if (n > destination.LongLength)
             throw new InvalidOperationException($"Layer '{name}' produced {n} values for a buffer of {destination.LongLength}.");
-        cpu.data<float>().CopyTo(destination, 0, 0);
+        // A view of the tensor's own memory: one memcpy, no per-element accessor.
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(destination);
     }
 }

@@ -249,6 +249,33 @@ public class ActivationExtractorTests
         Assert.Equal(1, fired);
     }
 
+    [Fact]
+    public void Saving_With_MLContext_Explains_How_To_Persist_Instead()
+    {
+        var (model, pixels) = TinyResNet();
+        var ml = new MLContext(1);
+        var data = Images(pixels, [3, 8, 8]);
+        var transformer = ml.Transforms.ExtractActivations(model).Fit(data);
+
+        var e = Assert.Throws<NotSupportedException>(() => ((ICanSaveModel)transformer).Save(null!));
+
+        Assert.Contains("ModelWeights.Save", e.Message);
+    }
+
+    [Fact]
+    public void Catalog_Defaults_Equal_The_Options_Defaults()
+    {
+        var (model, pixels) = TinyResNet();
+        var ml = new MLContext(1);
+        var data = Images(pixels, [3, 8, 8]);
+
+        var viaCatalog = ml.Transforms.ExtractActivations(model).Fit(data).Transform(data);
+        var viaOptions = ml.Transforms.ExtractActivations(model, new ActivationExtractorEstimator.Options()).Fit(data).Transform(data);
+
+        Assert.Equal(viaOptions.Schema.Select(c => (c.Name, c.Type.ToString())), viaCatalog.Schema.Select(c => (c.Name, c.Type.ToString())));
+        Assert.Equal(ActivationExtractorEstimator.Defaults.BatchSize, new ActivationExtractorEstimator.Options().BatchSize);
+    }
+
     public sealed class ImageRow
     {
         [VectorType(3, 8, 8)]
