@@ -10,15 +10,15 @@ if [ -z "$cli" ]; then
   dotnet build src/MLNet.Subspace.Cli -c Release -nologo -v:q >/dev/null
   cli="dotnet src/MLNet.Subspace.Cli/bin/Release/net10.0/subspace.dll"
 fi
-common="--epochs 3 --fraction 0.1 --probes-per-class 20 --seed 7"
+common="--epochs 3 --probes-per-class 20 --seed 7"
 run() { local name=$1; shift; echo "== $name: $*"; $cli demo --out "$out/$name" $common "$@" | tail -n 4; }
 
 # Depth (and three networks for the agreement table), width, data quantity.
-run depth-2 --model smallcnn-2-16
-run depth-4 --model smallcnn-4-16
-run depth-6 --model smallcnn-6-16
-run width-8 --model smallcnn-4-8
-run width-32 --model smallcnn-4-32
+run depth-2 --model smallcnn-2-16 --fraction 0.1
+run depth-4 --model smallcnn-4-16 --fraction 0.1
+run depth-6 --model smallcnn-6-16 --fraction 0.1
+run width-8 --model smallcnn-4-8 --fraction 0.1
+run width-32 --model smallcnn-4-32 --fraction 0.1
 run data-0.02 --model smallcnn-4-16 --fraction 0.02
 run data-0.5 --model smallcnn-4-16 --fraction 0.5
 # Epochs: the depth-4 network's architecture after each epoch.
