@@ -178,28 +178,16 @@ public sealed partial class ActivationExtractorTransformer
         }
     }
 
-    private sealed class Row(ActivationExtractorTransformer t, DataViewRow input, DataViewSchema schema, RowComputer computer, HashSet<int> active, int[] kinds) : DataViewRow
+    private sealed class Row(ActivationExtractorTransformer t, DataViewRow input, DataViewSchema schema, RowComputer computer, HashSet<int> active, int[] kinds)
+        : AppendedColumnsRow(input, schema, active)
     {
         private long _computedAt = -1;
         private ValueGetter<VBuffer<float>>? _inputGetter;
         private VBuffer<float> _row;
 
-        public override DataViewSchema Schema => schema;
-
-        public override long Position => input.Position;
-
-        public override long Batch => input.Batch;
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        protected override ValueGetter<TValue> OutputGetter<TValue>(DataViewSchema.Column column, int output)
         {
-            int inputCount = input.Schema.Count;
-            if (column.Index < inputCount) return input.GetGetter<TValue>(input.Schema[column.Index]);
-            var inner = computer.Getter(kinds[column.Index - inputCount]) as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
+            var inner = Typed<TValue>(computer.Getter(kinds[output]), column);
             return (ref TValue dst) =>
             {
                 Ensure();
@@ -209,13 +197,13 @@ public sealed partial class ActivationExtractorTransformer
 
         private void Ensure()
         {
-            if (_computedAt == input.Position && input.Position >= 0) return;
-            _inputGetter ??= input.GetGetter<VBuffer<float>>(input.Schema[t._options.InputColumnName]);
+            if (_computedAt == Input.Position && Input.Position >= 0) return;
+            _inputGetter ??= Input.GetGetter<VBuffer<float>>(Input.Schema[t._options.InputColumnName]);
             _inputGetter(ref _row);
             _row.CopyTo(computer.Inputs);
             computer.RowInBatch = 0;
             computer.Run(1);
-            _computedAt = input.Position;
+            _computedAt = Input.Position;
         }
     }
 }

@@ -363,23 +363,13 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
     private static ValueGetter<T> Typed<T>(Delegate getter, DataViewSchema.Column column)
         => getter as ValueGetter<T> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(T).Name}.");
 
-    private sealed class MappedRow(SscAffinityTransformer owner, DataViewRow input, DataViewSchema schema, HashSet<int> active) : DataViewRow
+    private sealed class MappedRow(SscAffinityTransformer owner, DataViewRow input, DataViewSchema schema, HashSet<int> active)
+        : AppendedColumnsRow(input, schema, active)
     {
         private readonly Outputs _outputs = new(owner, input);
 
-        public override DataViewSchema Schema => schema;
-        public override long Position => input.Position;
-        public override long Batch => input.Batch;
-        public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
-        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            int inputCount = input.Schema.Count;
-            return column.Index < inputCount
-                ? input.GetGetter<TValue>(input.Schema[column.Index])
-                : Typed<TValue>(_outputs.Getter(column.Index - inputCount), column);
-        }
+        protected override ValueGetter<TValue> OutputGetter<TValue>(DataViewSchema.Column column, int output)
+            => Typed<TValue>(_outputs.Getter(output), column);
     }
 
     private sealed class View(SscAffinityTransformer owner, IDataView input, DataViewSchema schema) : IDataView
