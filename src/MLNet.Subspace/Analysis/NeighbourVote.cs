@@ -1,4 +1,5 @@
 using MLNet.Subspace.Numerics;
+using MLNet.Subspace.Numerics.Graphs;
 
 namespace MLNet.Subspace.Analysis;
 
@@ -18,24 +19,18 @@ public sealed record Neighbourhood(int Input, int[] Neighbours, double[] Weights
 public static class NeighbourVote
 {
     /// <summary>The neighbourhood of one input.</summary>
-    /// <param name="graph">A symmetric non-negative affinity graph (N x N).</param>
+    /// <param name="graph">The affinity graph (N nodes).</param>
     /// <param name="labels">The class of each input (true labels, or any labelling to vote with).</param>
     /// <param name="classCount">Number of classes.</param>
     /// <param name="input">The input.</param>
-    public static Neighbourhood Of(SparseMatrix graph, IReadOnlyList<int> labels, int classCount, int input)
+    public static Neighbourhood Of(AffinityGraph graph, IReadOnlyList<int> labels, int classCount, int input)
     {
-        Check(graph, labels, classCount);
-        if ((uint)input >= (uint)graph.Rows) throw new ArgumentOutOfRangeException(nameof(input), input, $"Input must be in [0, {graph.Rows}).");
-        var cols = graph.RowIndices(input);
-        var vals = graph.RowValues(input);
-        var order = new List<int>(cols.Length);
-        for (int k = 0; k < cols.Length; k++)
-            if (vals[k] > 0 && cols[k] != input) order.Add(k);
-        var colArray = cols.ToArray();
-        var valArray = vals.ToArray();
-        order.Sort((a, b) => valArray[b] != valArray[a] ? valArray[b].CompareTo(valArray[a]) : colArray[a].CompareTo(colArray[b]));
+        ArgumentNullException.ThrowIfNull(graph);
+        Check(graph.Weights, labels, classCount);
+        if ((uint)input >= (uint)graph.Count) throw new ArgumentOutOfRangeException(nameof(input), input, $"Input must be in [0, {graph.Count}).");
+        var neighbours = graph.Neighbours(input).Where(n => n.Node != input).ToArray();
         var scores = new double[classCount];
-        foreach (int k in order) scores[labels[colArray[k]]] += valArray[k];
+        foreach (var (node, weight) in neighbours) scores[labels[node]] += weight;
         double total = scores.Sum();
         int predicted = -1;
         if (total > 0)
@@ -47,7 +42,7 @@ public static class NeighbourVote
                 if (scores[c] > scores[predicted]) predicted = c;
             }
         }
-        return new Neighbourhood(input, order.Select(k => colArray[k]).ToArray(), order.Select(k => valArray[k]).ToArray(), scores, predicted);
+        return new Neighbourhood(input, neighbours.Select(n => n.Node).ToArray(), neighbours.Select(n => n.Weight).ToArray(), scores, predicted);
     }
 
     /// <summary>The SSC prediction of every input (-1 for an input with no neighbours).</summary>

@@ -48,7 +48,7 @@ public static class Neighbourhoods
             .Where(i => activations.Predictions[i] != labels[i])
             .OrderByDescending(Confidence).ThenBy(i => i)
             .Take(cases)
-            .Select(i => new MisclassifiedInput(i, labels[i], activations.Predictions[i], Confidence(i), NeighbourVote.Of(graph.Graph.Weights, labels, classes, i)))
+            .Select(i => new MisclassifiedInput(i, labels[i], activations.Predictions[i], Confidence(i), NeighbourVote.Of(graph.Graph, labels, classes, i)))
             .ToList();
         return new NeighbourhoodResult(graph.Layer, worst, ssc, agreement);
     }

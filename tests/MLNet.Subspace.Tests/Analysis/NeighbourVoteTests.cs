@@ -1,5 +1,6 @@
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Numerics;
+using MLNet.Subspace.Numerics.Graphs;
 
 namespace MLNet.Subspace.Tests.Analysis;
 
@@ -12,7 +13,7 @@ public class NeighbourVoteTests
     [Fact]
     public void Neighbours_Come_By_Descending_Weight_With_Normalised_Class_Scores()
     {
-        var n = NeighbourVote.Of(Graph, Labels, 2, 0);
+        var n = NeighbourVote.Of(AffinityGraph.FromWeights(Graph), Labels, 2, 0);
 
         Assert.Equal([1, 2, 3], n.Neighbours);                // ties (0.3) by index
         Assert.Equal([0.5, 0.3, 0.3], n.Weights);
@@ -24,7 +25,7 @@ public class NeighbourVoteTests
     [Fact]
     public void Isolated_Input_Has_No_Prediction()
     {
-        var n = NeighbourVote.Of(Graph, Labels, 2, 4);
+        var n = NeighbourVote.Of(AffinityGraph.FromWeights(Graph), Labels, 2, 4);
 
         Assert.Empty(n.Neighbours);
         Assert.Equal([0.0, 0.0], n.ClassScores);
@@ -36,7 +37,7 @@ public class NeighbourVoteTests
     {
         var all = NeighbourVote.Predict(Graph, Labels, 2);
 
-        Assert.Equal(Enumerable.Range(0, 5).Select(i => NeighbourVote.Of(Graph, Labels, 2, i).Predicted), all);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => NeighbourVote.Of(AffinityGraph.FromWeights(Graph), Labels, 2, i).Predicted), all);
         Assert.Equal([1, 0, 0, 0, -1], all);
     }
 

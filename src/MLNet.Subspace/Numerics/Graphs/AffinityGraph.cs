@@ -39,7 +39,7 @@ public sealed class AffinityOptions
 /// <see cref="SparseMatrix"/> other analyses (modularity, CKA) consume.</remarks>
 public sealed class AffinityGraph
 {
-    private const string Magic = "MLNSAG01";
+    private const string Magic = "MLNSAG02"; // 02: body is SparseMatrix.Write (rows, columns, nnz, CSR)
 
     private AffinityGraph(SparseMatrix weights) => Weights = weights;
 
@@ -163,11 +163,7 @@ public sealed class AffinityGraph
     {
         ArgumentNullException.ThrowIfNull(w);
         w.Write(Encoding.ASCII.GetBytes(Magic));
-        w.Write(Count);
-        w.Write(Weights.NonZeroCount);
-        foreach (int p in Weights.RowPointers) w.Write(p);
-        foreach (int c in Weights.ColumnIndices) w.Write(c);
-        foreach (double v in Weights.Values) w.Write(v);
+        Weights.Write(w);
     }
 
     /// <summary>Loads a graph saved by <see cref="Save"/>.</summary>
@@ -189,21 +185,9 @@ public sealed class AffinityGraph
         ArgumentNullException.ThrowIfNull(r);
         string magic = Encoding.ASCII.GetString(r.ReadBytes(Magic.Length));
         if (magic != Magic) throw new InvalidDataException($"{source}: not an affinity graph file (expected header '{Magic}', found '{magic}').");
-        int n = r.ReadInt32(), nnz = r.ReadInt32();
-        if (n < 0 || nnz < 0) throw new InvalidDataException($"{source}: corrupt header (N = {n}, nnz = {nnz}).");
-        var ptr = new int[n + 1];
-        for (int i = 0; i <= n; i++) ptr[i] = r.ReadInt32();
-        var rowsOf = new int[nnz];
-        for (int i = 0; i < n; i++)
-        {
-            if (ptr[i] > ptr[i + 1] || ptr[i + 1] > nnz) throw new InvalidDataException($"{source}: corrupt row pointers at row {i}.");
-            for (int t = ptr[i]; t < ptr[i + 1]; t++) rowsOf[t] = i;
-        }
-        var cols = new int[nnz];
-        for (int t = 0; t < nnz; t++) cols[t] = r.ReadInt32();
-        var vals = new double[nnz];
-        for (int t = 0; t < nnz; t++) vals[t] = r.ReadDouble();
-        return FromWeights(SparseMatrix.FromTriplets(n, n, rowsOf, cols, vals));
+        var weights = SparseMatrix.Read(r, source);
+        if (weights.Rows != weights.Columns) throw new InvalidDataException($"{source}: an affinity graph must be square, found {weights.Rows}x{weights.Columns}.");
+        return FromWeights(weights);
     }
 
     /// <summary>Writes W as a dense N x N CSV (the peer's <c>--save</c> format), atomically.</summary>
