@@ -1,33 +1,58 @@
 #!/usr/bin/env bash
-# Reproduces docs/findings.md: sweeps over depth, width, training epochs and training-data fraction on
-# Fashion-MNIST, each a full 'subspace demo' run (train with per-epoch snapshots, probes, SSC per layer per
-# epoch, every analysis), then side-by-side comparisons. Usage: bench/findings/run.sh [OUT] [CLI]
-# OUT defaults to runs/findings; CLI to the Release build of the subspace tool.
+# Reproduces docs/findings.md on Fashion-MNIST. Each run is a full 'subspace demo' (train with per-epoch
+# snapshots, class-balanced probes from the test split, SSC per conv layer per epoch, every analysis);
+# per-epoch architecture heatmaps come from 'subspace analyze' on the snapshots; 'subspace compare'
+# puts each sweep side by side; summarize.py prints the tables of docs/findings.md.
+# Usage: bench/findings/run.sh [OUT] [CLI]   (OUT defaults to runs/findings; CLI to the Release build)
+# Finished runs are skipped on a re-run (every command resumes its run folder).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-runs/findings}
 cli=${2:-}
 if [ -z "$cli" ]; then
-  dotnet build src/MLNet.Subspace.Cli -c Release -nologo -v:q >/dev/null
-  cli="dotnet src/MLNet.Subspace.Cli/bin/Release/net10.0/subspace.dll"
+  dotnet build "$here/../../src/MLNet.Subspace.Cli" -c Release -nologo -v:q >/dev/null
+  cli="dotnet $here/../../src/MLNet.Subspace.Cli/bin/Release/net10.0/subspace.dll"
 fi
-common="--epochs 3 --probes-per-class 20 --seed 7"
-run() { local name=$1; shift; echo "== $name: $*"; $cli demo --out "$out/$name" $common "$@" | tail -n 4; }
+common="--probes-per-class 50 --seed 7"
+run() { local name=$1; shift; echo "== $name: $* ($(date -u +%T))"; $cli demo --out "$out/$name" $common "$@" | tail -n 4; }
+epochs() {  # epochs NAME MODEL E: the architecture of run NAME after each of its E epochs
+  local name=$1 model=$2 n=$3 runs=()
+  for e in $(seq "$n"); do
+    local snap; snap=$(printf '%s/%s/snapshots/epoch-%03d.pt' "$out" "$name" "$e")
+    echo "== $name-epoch-$e ($(date -u +%T))"
+    $cli analyze --model "$model" --weights "$snap" --out "$out/$name-epoch-$e" $common | tail -n 3
+    runs+=(--run "epoch-$e=$out/$name-epoch-$e")
+  done
+  $cli compare --out "$out/compare-epochs-$name" --title "Epochs ($model)" "${runs[@]}" >/dev/null
+}
 
-# Depth (and three networks for the agreement table), width, data quantity.
-run depth-2 --model smallcnn-2-16 --fraction 0.1
-run depth-4 --model smallcnn-4-16 --fraction 0.1
-run depth-6 --model smallcnn-6-16 --fraction 0.1
-run width-8 --model smallcnn-4-8 --fraction 0.1
-run width-32 --model smallcnn-4-32 --fraction 0.1
-run data-0.02 --model smallcnn-4-16 --fraction 0.02
-run data-0.5 --model smallcnn-4-16 --fraction 0.5
-# Epochs: the depth-4 network's architecture after each epoch.
-for e in 1 2 3; do
-  echo "== epoch-$e"
-  $cli analyze --model smallcnn-4-16 --weights "$out/depth-4/snapshots/epoch-00$e.pt" --out "$out/epoch-$e" --probes-per-class 20 --seed 7 | tail -n 3
-done
+# Small CNNs: depth, width, data quantity (5 epochs on 10 % unless stated).
+small="--epochs 5"
+run depth-2 --model smallcnn-2-16 --fraction 0.1 $small
+run depth-4 --model smallcnn-4-16 --fraction 0.1 $small
+run depth-6 --model smallcnn-6-16 --fraction 0.1 $small
+run width-8 --model smallcnn-4-8 --fraction 0.1 $small
+run width-32 --model smallcnn-4-32 --fraction 0.1 $small
+run data-0.02 --model smallcnn-4-16 --fraction 0.02 $small
+run data-0.5 --model smallcnn-4-16 --fraction 0.5 $small
+epochs depth-4 smallcnn-4-16 5
 
-$cli compare --out "$out/compare-depth" --title "Depth" --run 2-layers="$out/depth-2" --run 4-layers="$out/depth-4" --run 6-layers="$out/depth-6"
-$cli compare --out "$out/compare-width" --title "Width" --run width-8="$out/width-8" --run width-16="$out/depth-4" --run width-32="$out/width-32"
-$cli compare --out "$out/compare-data" --title "Training data" --run 2%="$out/data-0.02" --run 10%="$out/depth-4" --run 50%="$out/data-0.5"
-$cli compare --out "$out/compare-epochs" --title "Epochs" --run epoch-1="$out/epoch-1" --run epoch-2="$out/epoch-2" --run epoch-3="$out/epoch-3"
+# ResNets (CIFAR stem, first-stage width 16): 20, 36 and 53 conv layers counting shortcuts, as the
+# paper's ResNet-18/36/53; width 16/32; data 2/10/50 %.
+res="--epochs 5"
+run resnet18-16 --model resnet18-16 --fraction 0.1 $res
+run resnet34-16 --model resnet34-16 --fraction 0.1 $res
+run resnet50-16 --model resnet50-16 --fraction 0.1 $res
+run resnet18-32 --model resnet18-32 --fraction 0.1 $res
+run resnet18-16-data-0.02 --model resnet18-16 --fraction 0.02 $res
+run resnet18-16-data-0.5 --model resnet18-16 --fraction 0.5 $res
+epochs resnet18-16 resnet18-16 5
+
+c() { local name=$1 title=$2; shift 2; $cli compare --out "$out/compare-$name" --title "$title" "$@" >/dev/null; }
+c depth "Depth (small CNNs)" --run 2-layers="$out/depth-2" --run 4-layers="$out/depth-4" --run 6-layers="$out/depth-6"
+c width "Width (small CNNs)" --run width-8="$out/width-8" --run width-16="$out/depth-4" --run width-32="$out/width-32"
+c data "Training data (smallcnn-4-16)" --run 2%="$out/data-0.02" --run 10%="$out/depth-4" --run 50%="$out/data-0.5"
+c resnet-depth "Depth (ResNets)" --run resnet18="$out/resnet18-16" --run resnet34="$out/resnet34-16" --run resnet50="$out/resnet50-16"
+c resnet-width "Width (ResNet-18)" --run width-16="$out/resnet18-16" --run width-32="$out/resnet18-32"
+c resnet-data "Training data (resnet18-16)" --run 2%="$out/resnet18-16-data-0.02" --run 10%="$out/resnet18-16" --run 50%="$out/resnet18-16-data-0.5"
+/usr/bin/python3 "$here/summarize.py" "$out"

@@ -126,7 +126,7 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
     public ActivationExtractorTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ActivationExtractorTransformer(_env, _model, _options, _layers, input.Schema);
+        return new ActivationExtractorTransformer(_env, _model, _options, _layers, ActivationExtractorTransformer.ResolveInputShape(_model, _options, input.Schema));
     }
 
     /// <inheritdoc />

@@ -1,6 +1,9 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Subspace.IO;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Torch;
 using TorchSharp;
@@ -26,18 +29,16 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
     private readonly string[] _classNames;
 
     internal ActivationExtractorTransformer(IHostEnvironment env, nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options,
-        IReadOnlyList<SelectedLayer> layers, DataViewSchema inputSchema)
+        IReadOnlyList<SelectedLayer> layers, int[] inputShape)
     {
         _env = env;
         _options = options;
         Model = model;
-        int size = VectorColumn.CheckSchema(inputSchema, options.InputColumnName);
-        int[] shape = ResolveInputShape(model, options, inputSchema[options.InputColumnName], size);
         var device = TorchDevice.Resolve(env, options.Device);
         using (var ch = env.Register(nameof(ActivationExtractorTransformer)).Start("Probe layer shapes"))
         {
-            _engine = new ActivationEngine(model, layers, shape, options.Pooling, device, $"column '{options.InputColumnName}'");
-            ch.Info($"Extracting {layers.Count} layer(s) ({_engine.LayerSizes.Sum(v => (long)v)} floats per row) from input [{string.Join(", ", shape)}] on {device}.");
+            _engine = new ActivationEngine(model, layers, inputShape, options.Pooling, device, $"column '{options.InputColumnName}'");
+            ch.Info($"Extracting {layers.Count} layer(s) ({_engine.LayerSizes.Sum(v => (long)v)} floats per row) from input [{string.Join(", ", inputShape)}] on {device}.");
         }
         if (options.ClassNames is { } names && names.Count != _engine.Classes)
             throw new ArgumentException($"The 'ClassNames' option of ActivationExtractorEstimator must list {_engine.Classes} names (the model's classes). Got {names.Count} instead.");
@@ -116,12 +117,106 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
         return new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
     }
 
-    /// <summary>Not supported: ML.NET's model format cannot hold a TorchSharp network.</summary>
+    /// <summary>Not supported: ML.NET's model format cannot hold a TorchSharp network. Use <see cref="Save(string)"/>.</summary>
     /// <param name="ctx">Unused.</param>
     /// <exception cref="NotSupportedException">Always.</exception>
     void ICanSaveModel.Save(ModelSaveContext ctx)
         => throw new NotSupportedException(
-            "ActivationExtractorTransformer cannot be saved with mlContext.Model.Save: save the network's weights with ModelWeights.Save and rebuild the extractor with ExtractActivations(...) after loading them.");
+            "ActivationExtractorTransformer cannot be saved with mlContext.Model.Save: call transformer.Save(path) and ActivationExtractorTransformer.Load(mlContext, path).");
+
+    /// <summary>
+    /// Saves the extractor in one file, atomically: its settings (input column and shape, the selected
+    /// layer paths, pooling, column names, batch size, class names), the zoo spec of the network when it
+    /// came from <see cref="ModelZoo.Create"/>, and the network's weights in TorchSharp's format.
+    /// </summary>
+    /// <param name="path">Destination.</param>
+    public void Save(string path)
+    {
+        var classifier = Model as ImageClassifier;
+        var saved = new SavedExtractor(_options.InputColumnName, _engine.InputShape, Layers.Select(l => l.Name).ToArray(), _options.Pooling,
+            _options.OutputColumnPrefix, _options.ScoreColumnName, _options.PredictedLabelColumnName, _options.BatchSize, _options.ClassNames?.ToArray(),
+            classifier?.Spec, classifier?.InputChannels, classifier?.ImageSize, Classes);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Encoding.ASCII.GetBytes(Magic));
+            writer.Write(JsonSerializer.Serialize(saved));
+            Model.save(writer);
+        });
+    }
+
+    /// <summary>
+    /// Loads an extractor written by <see cref="Save(string)"/>. A network from the model zoo is rebuilt
+    /// from its spec; any other network must be passed as <paramref name="model"/> (an instance of the
+    /// same architecture), whose weights are then overwritten by the file's.
+    /// </summary>
+    /// <param name="context">The ML.NET context (logging; the device comes from it, not from the file).</param>
+    /// <param name="path">The file.</param>
+    /// <param name="model">The architecture to load the weights into; null to rebuild a zoo network from the file.</param>
+    /// <returns>The extractor; its <see cref="Model"/> is not disposed by it.</returns>
+    /// <exception cref="InvalidDataException">The file is not an extractor file, is truncated, or its weights do not fit <paramref name="model"/> (the message names the parameter).</exception>
+    /// <exception cref="ArgumentException">The network is not from the zoo and <paramref name="model"/> is null.</exception>
+    public static ActivationExtractorTransformer Load(MLContext context, string path, nn.Module<Tensor, Tensor>? model = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        SavedExtractor saved;
+        try
+        {
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            if (Encoding.ASCII.GetString(reader.ReadBytes(Magic.Length)) != Magic) throw new InvalidDataException($"{path}: not an ActivationExtractor file (expected header '{Magic}').");
+            saved = JsonSerializer.Deserialize<SavedExtractor>(reader.ReadString())
+                ?? throw new InvalidDataException($"{path}: the ActivationExtractor settings are empty.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: the ActivationExtractor file is truncated or corrupt ({e.Message}).", e);
+        }
+        if (model is null)
+        {
+            if (saved.ModelSpec is null || saved.InputChannels is null || saved.ImageSize is null)
+                throw new ArgumentException($"{path} holds the weights of a network that was not built by ModelZoo.Create: pass an instance of its architecture as the 'model' argument of ActivationExtractorTransformer.Load.", nameof(model));
+            var built = ModelZoo.Create(saved.ModelSpec, saved.InputChannels.Value, saved.ImageSize.Value, saved.Classes);
+            try
+            {
+                ModelWeights.LoadTorchSharp(built, stream, path);
+            }
+            catch
+            {
+                built.Dispose();
+                throw;
+            }
+            model = built;
+        }
+        else
+        {
+            ModelWeights.LoadTorchSharp(model, stream, path);
+        }
+        model.eval();
+        var options = new ActivationExtractorEstimator.Options
+        {
+            InputColumnName = saved.InputColumnName,
+            InputShape = saved.InputShape,
+            LayerNames = saved.LayerNames,
+            Pooling = saved.Pooling,
+            OutputColumnPrefix = saved.OutputColumnPrefix,
+            ScoreColumnName = saved.ScoreColumnName,
+            PredictedLabelColumnName = saved.PredictedLabelColumnName,
+            BatchSize = saved.BatchSize,
+            ClassNames = saved.ClassNames,
+        };
+        options.Validate();
+        var env = MLNetInterop.Environment(context.Transforms);
+        return new ActivationExtractorTransformer(env, model, options, LayerSelector.Select(model, saved.LayerNames), saved.InputShape);
+    }
+
+    private const string Magic = "MLNSAX01";
+
+    /// <summary>What <see cref="Save(string)"/> writes before the weights (as JSON).</summary>
+    private sealed record SavedExtractor(string InputColumnName, int[] InputShape, string[] LayerNames, ActivationPooling Pooling,
+        string OutputColumnPrefix, string? ScoreColumnName, string? PredictedLabelColumnName, int BatchSize, string[]? ClassNames,
+        string? ModelSpec, int? InputChannels, int? ImageSize, int Classes);
 
     /// <summary>
     /// Runs the network once over <paramref name="data"/> and keeps the selected layers in memory
@@ -188,8 +283,11 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
             throw new ArgumentException($"Schema mismatch for input column '{_options.InputColumnName}': the model expects inputs of shape [{string.Join(", ", _engine.InputShape)}] ({_engine.InputSize} values); the column holds {size} values.");
     }
 
-    private static int[] ResolveInputShape(nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options, DataViewSchema.Column column, int size)
+    /// <summary>The shape of one input: the option, else the column's three dimensions, else the zoo network's; checked against the column's size.</summary>
+    internal static int[] ResolveInputShape(nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options, DataViewSchema inputSchema)
     {
+        int size = VectorColumn.CheckSchema(inputSchema, options.InputColumnName);
+        var column = inputSchema[options.InputColumnName];
         var dims = ((VectorDataViewType)column.Type).Dimensions;
         int[] shape = options.InputShape
             ?? (dims.Length == 3 ? dims.ToArray() : null)

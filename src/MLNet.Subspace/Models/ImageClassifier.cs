@@ -41,6 +41,9 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Number of output classes (length of the logits).</summary>
     public int Classes { get; }
 
+    /// <summary>The <see cref="ModelZoo.Create"/> spec this network was built from (lower case), or null when it was constructed directly.</summary>
+    public string? Spec { get; internal set; }
+
     /// <summary>The shape of one input, channels x height x width.</summary>
     public int[] InputShape => [InputChannels, ImageSize, ImageSize];
 

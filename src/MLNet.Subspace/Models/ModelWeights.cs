@@ -70,7 +70,7 @@ public static class ModelWeights
         {
             file = format switch
             {
-                WeightsFormat.TorchSharp => ReadTorchSharp(path),
+                WeightsFormat.TorchSharp => ReadTorchSharp(File.OpenRead(path)),
                 WeightsFormat.PyTorch => PyBridgeReader.ReadPyTorch(path),
                 _ => PyBridgeReader.ReadSafetensors(path),
             };
@@ -80,6 +80,28 @@ public static class ModelWeights
             throw new InvalidDataException($"Weights file {path} is corrupt or not a {format} weights file: {e.Message}", e);
         }
         CopyInto(model, file, path);
+    }
+
+    /// <summary>
+    /// Reads TorchSharp-format weights that fill <paramref name="stream"/> from its position to its end
+    /// (the tail of a file that embeds them) into <paramref name="model"/>, with the checks of <see cref="Load"/>.
+    /// </summary>
+    /// <param name="model">The network.</param>
+    /// <param name="stream">Positioned at the weights; disposed.</param>
+    /// <param name="source">The file, for messages.</param>
+    internal static void LoadTorchSharp(nn.Module model, Stream stream, string source)
+    {
+        using var scope = torch.NewDisposeScope();
+        Dictionary<string, Tensor> file;
+        try
+        {
+            file = ReadTorchSharp(stream);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"Weights in {source} are corrupt: {e.Message}", e);
+        }
+        CopyInto(model, file, source);
     }
 
     /// <summary>Checks names and shapes, then copies the file's tensors into the model's parameters and buffers.</summary>
@@ -115,9 +137,8 @@ public static class ModelWeights
     /// TorchSharp's format: a LEB128 count, then per entry a length-prefixed UTF-8 name, LEB128 dtype,
     /// rank and sizes, and the raw little-endian bytes.
     /// </summary>
-    private static Dictionary<string, Tensor> ReadTorchSharp(string path)
+    private static Dictionary<string, Tensor> ReadTorchSharp(Stream stream)
     {
-        using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         long count = Leb128(reader);
         if (count is < 0 or > 1_000_000) throw new InvalidDataException($"the header announces {count} tensors");

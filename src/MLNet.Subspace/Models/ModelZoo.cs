@@ -41,18 +41,19 @@ public static partial class ModelZoo
           {
             string family = m.Groups["family"].Value;
             int? a = Number(m.Groups["a"]), b = Number(m.Groups["b"]);
-            switch (family)
+            ImageClassifier? model = family switch
             {
-                case "smallcnn" when a is null && b is null:
-                    return new SmallCnn(inputChannels, classes, imageSize: imageSize);
-                case "smallcnn-" when a is not null && b is not null:
-                    return new SmallCnn(inputChannels, classes, width: b.Value, convLayers: a.Value, imageSize: imageSize);
-                case "vgg" when a is not null && Vgg.StandardDepths.ContainsKey(a.Value):
-                    return Vgg.Create(a.Value, inputChannels, imageSize, classes, b ?? 64);
-                case "resnet" when a is not null && ResNet.StandardDepths.ContainsKey(a.Value):
-                    return ResNet.Create(a.Value, inputChannels, imageSize, classes, b ?? 64);
-                case "wrn-" when a is not null && b is not null:
-                    return new WideResNet(a.Value, b.Value, inputChannels, imageSize, classes);
+                "smallcnn" when a is null && b is null => new SmallCnn(inputChannels, classes, imageSize: imageSize),
+                "smallcnn-" when a is not null && b is not null => new SmallCnn(inputChannels, classes, width: b.Value, convLayers: a.Value, imageSize: imageSize),
+                "vgg" when a is not null && Vgg.StandardDepths.ContainsKey(a.Value) => Vgg.Create(a.Value, inputChannels, imageSize, classes, b ?? 64),
+                "resnet" when a is not null && ResNet.StandardDepths.ContainsKey(a.Value) => ResNet.Create(a.Value, inputChannels, imageSize, classes, b ?? 64),
+                "wrn-" when a is not null && b is not null => new WideResNet(a.Value, b.Value, inputChannels, imageSize, classes),
+                _ => null,
+            };
+            if (model is not null)
+            {
+                model.Spec = s;
+                return model;
             }
           }
           catch (ArgumentOutOfRangeException e) when (e.ParamName is "depth" or "widenFactor" or "width" or "convLayers")

@@ -249,17 +249,101 @@ public class ActivationExtractorTests
         Assert.Equal(1, fired);
     }
 
+    private static void AssertSameColumns(IDataView expected, IDataView actual)
+    {
+        Assert.Equal(expected.Schema.Select(c => (c.Name, c.Type.ToString())), actual.Schema.Select(c => (c.Name, c.Type.ToString())));
+        foreach (var column in expected.Schema.Where(c => c.Type is VectorDataViewType { ItemType: NumberDataViewType }))
+            Assert.Equal(Column(expected, column.Name), Column(actual, column.Name));
+    }
+
     [Fact]
-    public void Saving_With_MLContext_Explains_How_To_Persist_Instead()
+    public void Saving_With_MLContext_Points_To_The_Extractors_Own_Save()
     {
         var (model, pixels) = TinyResNet();
         var ml = new MLContext(1);
         var data = Images(pixels, [3, 8, 8]);
         var transformer = ml.Transforms.ExtractActivations(model).Fit(data);
 
-        var e = Assert.Throws<NotSupportedException>(() => ((ICanSaveModel)transformer).Save(null!));
+        var e = Assert.Throws<NotSupportedException>(() => ml.Model.Save(transformer, data.Schema, Path.Combine(Path.GetTempPath(), "never-written.zip")));
 
-        Assert.Contains("ModelWeights.Save", e.Message);
+        Assert.Contains("ActivationExtractorTransformer.Load", e.Message);
+    }
+
+    [Fact]
+    public void Save_And_Load_Rebuild_A_Zoo_Network_And_Every_Setting()
+    {
+        // Given a zoo network with non-trivial batch-norm statistics and non-default settings
+        Seeding.Apply(3);
+        var (_, pixels) = TinyResNet();
+        using var model = ModelZoo.Create("resnet18-4", inputChannels: 3, imageSize: 8, classes: 5);
+        model.train();
+        using (no_grad()) model.call(torch.randn(16, 3, 8, 8) * 2 + 0.5).Dispose();
+        var ml = new MLContext(1);
+        var data = Images(pixels, [3, 8, 8]);
+        var original = ml.Transforms.ExtractActivations(model, new ActivationExtractorEstimator.Options
+        {
+            LayerPattern = @"layer[34]\..*conv\d",
+            Pooling = ActivationPooling.GlobalAverage,
+            OutputColumnPrefix = "act.",
+            ClassNames = ["a", "b", "c", "d", "e"],
+            BatchSize = 3,
+        }).Fit(data);
+        using var folder = new TempFolder();
+
+        // When it is saved and loaded without passing the network
+        original.Save(folder.File("extractor.bin"));
+        var loaded = ActivationExtractorTransformer.Load(ml, folder.File("extractor.bin"));
+
+        // Then the same network, layers and columns come back, value for value, and nothing else was written
+        Assert.Equal("resnet18-4", Assert.IsAssignableFrom<ImageClassifier>(loaded.Model).Spec);
+        Assert.NotSame(model, loaded.Model);
+        Assert.Equal(original.Layers.Select(l => l.Name), loaded.Layers.Select(l => l.Name));
+        Assert.Equal(8, loaded.Layers.Count);
+        AssertSameColumns(original.Transform(data), loaded.Transform(data));
+        Assert.Single(Directory.GetFiles(folder.Path));
+    }
+
+    [Fact]
+    public void Load_Of_A_Network_Outside_The_Zoo_Takes_Its_Architecture_And_Restores_The_Weights()
+    {
+        var (model, pixels) = TinyResNet(seed: 1);
+        var ml = new MLContext(1);
+        var data = Images(pixels, [3, 8, 8]);
+        var original = ml.Transforms.ExtractActivations(model).Fit(data);
+        using var folder = new TempFolder();
+        original.Save(folder.File("extractor.bin"));
+
+        var e = Assert.Throws<ArgumentException>(() => ActivationExtractorTransformer.Load(ml, folder.File("extractor.bin")));
+        Assert.Contains("'model' argument", e.Message);
+
+        var (other, _) = TinyResNet(seed: 2);
+        Assert.NotEqual(Column(original.Transform(data), "conv1"), Column(ml.Transforms.ExtractActivations(other).Fit(data).Transform(data), "conv1"));
+        var loaded = ActivationExtractorTransformer.Load(ml, folder.File("extractor.bin"), other);
+        Assert.Same(other, loaded.Model);
+        AssertSameColumns(original.Transform(data), loaded.Transform(data));
+    }
+
+    [Fact]
+    public void Load_Names_The_File_When_It_Is_Truncated_Foreign_Or_For_Another_Architecture()
+    {
+        var (model, pixels) = TinyResNet();
+        var ml = new MLContext(1);
+        var transformer = ml.Transforms.ExtractActivations(model).Fit(Images(pixels, [3, 8, 8]));
+        using var folder = new TempFolder();
+        string path = folder.File("extractor.bin"), cut = folder.File("cut.bin"), foreign = folder.File("foreign.bin");
+        transformer.Save(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length - 100)]);
+        File.WriteAllText(foreign, "not an extractor");
+        var wider = new ResNet(ResNetBlock.Basic, [1, 1], inputChannels: 3, imageSize: 8, classes: 5, width: 6);
+
+        var truncated = Assert.Throws<InvalidDataException>(() => ActivationExtractorTransformer.Load(ml, cut, TinyResNet(2).Model));
+        var notOurs = Assert.Throws<InvalidDataException>(() => ActivationExtractorTransformer.Load(ml, foreign));
+        var mismatch = Assert.Throws<InvalidDataException>(() => ActivationExtractorTransformer.Load(ml, path, wider));
+
+        Assert.Contains(cut, truncated.Message);
+        Assert.Contains("not an ActivationExtractor file", notOurs.Message);
+        Assert.Contains("parameter 'conv1.weight' has shape [6, 3, 3, 3] in the model but [4, 3, 3, 3] in the file", mismatch.Message);
     }
 
     [Fact]
