@@ -19,7 +19,7 @@ namespace MLNet.Subspace.ML;
 /// support, its score the share of |code| per cluster, and its cluster the best-scoring one (missing key for a zero vector).</remarks>
 public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
 {
-    private const string Magic = "MLNSSCT1";
+    private const string Magic = "MLNSSCT2";
 
     internal sealed record Settings(string FeatureColumnName, string PredictedLabelColumnName, string ScoreColumnName,
         int NumberOfNeighbours, string NeighboursColumnName, string NeighbourWeightsColumnName, int MaximumNonZeros, int NumberOfClusters);
@@ -170,11 +170,7 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         foreach (float v in _features) w.Write(v);
         foreach (int l in ClusterLabels) w.Write(l);
         w.Write(Expression.Solver); w.Write(Expression.Iterations); w.Write(Expression.Converged); w.Write(Expression.Seconds);
-        var c = Expression.Coefficients;
-        w.Write(c.NonZeroCount);
-        foreach (int p in c.RowPointers) w.Write(p);
-        foreach (int j in c.ColumnIndices) w.Write(j);
-        foreach (double v in c.Values) w.Write(v);
+        Expression.Coefficients.Write(w);
         Graph.Write(w);
     });
 
@@ -202,17 +198,9 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
             int iterations = r.ReadInt32();
             bool converged = r.ReadBoolean();
             double seconds = r.ReadDouble();
-            int nnz = r.ReadInt32();
-            var ptr = new int[n + 1];
-            for (int i = 0; i <= n; i++) ptr[i] = r.ReadInt32();
-            var rowsOf = new int[nnz];
-            for (int i = 0; i < n; i++)
-                for (int t = ptr[i]; t < Math.Min(ptr[i + 1], nnz); t++) rowsOf[t] = i;
-            var cols = new int[nnz];
-            for (int t = 0; t < nnz; t++) cols[t] = r.ReadInt32();
-            var vals = new double[nnz];
-            for (int t = 0; t < nnz; t++) vals[t] = r.ReadDouble();
-            var codes = SparseMatrix.FromTriplets(n, n, rowsOf, cols, vals);
+            var codes = SparseMatrix.Read(r, path);
+            if (codes.Rows != n || codes.Columns != n)
+                throw new InvalidDataException($"{path}: the coefficient matrix is {codes.Rows} x {codes.Columns}, expected {n} x {n}.");
             var graph = AffinityGraph.Read(r, path);
             var env = MLNetInterop.Environment(context.Transforms);
             return new SscAffinityTransformer(env, settings, features, size, graph, labels, new SelfExpression(codes, iterations, converged, seconds, solver));
@@ -360,9 +348,6 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         }
     }
 
-    private static ValueGetter<T> Typed<T>(Delegate getter, DataViewSchema.Column column)
-        => getter as ValueGetter<T> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(T).Name}.");
-
     private sealed class MappedRow(SscAffinityTransformer owner, DataViewRow input, DataViewSchema schema, HashSet<int> active)
         : AppendedColumnsRow(input, schema, active)
     {
@@ -384,37 +369,11 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
             int inputCount = input.Schema.Count;
             var needed = active.Where(i => i < inputCount).Select(i => input.Schema[i]).ToList();
             if (active.Any(i => i >= inputCount)) needed.Add(input.Schema[owner._settings.FeatureColumnName]);
-            return new Cursor(owner, input.GetRowCursor(needed.DistinctBy(c => c.Index), rand), schema, active);
+            var cursor = input.GetRowCursor(needed.DistinctBy(c => c.Index), rand);
+            return new AppendedColumnsCursor(cursor, new MappedRow(owner, cursor, schema, active));
         }
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
             => [GetRowCursor(columnsNeeded, rand)];
-    }
-
-    private sealed class Cursor(SscAffinityTransformer owner, DataViewRowCursor input, DataViewSchema schema, HashSet<int> active) : DataViewRowCursor
-    {
-        private readonly Outputs _outputs = new(owner, input);
-
-        public override DataViewSchema Schema => schema;
-        public override long Position => input.Position;
-        public override long Batch => input.Batch;
-        public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
-        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
-        public override bool MoveNext() => input.MoveNext();
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (!IsColumnActive(column)) throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
-            int inputCount = input.Schema.Count;
-            return column.Index < inputCount
-                ? input.GetGetter<TValue>(input.Schema[column.Index])
-                : Typed<TValue>(_outputs.Getter(column.Index - inputCount), column);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) input.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

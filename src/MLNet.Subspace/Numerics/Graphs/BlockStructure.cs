@@ -88,7 +88,8 @@ public static class BlockStructure
             blocks.Add(new SimilarityBlock(start[end], end - 1, MeanInside(similarity, start[end], end - 1)));
         blocks.Reverse();
         var (within, between) = Means(similarity, blocks);
-        return new BlockStructureResult(blocks, best[l], within, between);
+        // One block scores 0 by definition; the prefix-sum arithmetic leaves +-1e-16 there.
+        return new BlockStructureResult(blocks, blocks.Count == 1 ? 0 : best[l], within, between);
     }
 
     private static double Weight(double[,] s, int i, int j) => i == j || !(s[i, j] > 0) ? 0 : s[i, j];
