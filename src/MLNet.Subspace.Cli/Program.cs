@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLNet.Subspace.Cli.Commands;
+using MLNet.Subspace.Data;
 
 var root = new RootCommand("subspace: open up trained neural networks with sparse subspace clustering (SSC) and centered kernel alignment (CKA).");
 root.Subcommands.Add(DemoCommand.Create());
@@ -12,4 +13,14 @@ root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
 root.Subcommands.Add(BenchCkaCommand.Create());
 root.Subcommands.Add(BenchTorchCommand.Create());
-return root.Parse(args).Invoke();
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException
+    or InvalidOperationException or InsufficientMemoryException or DataFileException)
+{
+    // Bad input, named by the message; a stack trace would only bury it. Anything else is a bug and keeps its trace.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}

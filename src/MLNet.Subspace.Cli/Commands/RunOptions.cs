@@ -23,8 +23,12 @@ internal sealed class RunOptions
 
     public static RunOptions Create() => new();
 
+    private bool _training;
+
+    /// <summary>Adds the options to <paramref name="command"/>; without <paramref name="training"/> (analyze) the training options are left out and keep their defaults.</summary>
     public void AddTo(Command command, bool training = true)
     {
+        _training = training;
         command.Options.Add(_model);
         if (training)
         {
@@ -36,13 +40,22 @@ internal sealed class RunOptions
         foreach (var option in new Option[] { _probes, _solver, _alpha, _k, _threshold, _layers, _seed }) command.Options.Add(option);
     }
 
-    public AnalysisRunOptions Read(ParseResult result) => new()
+    public AnalysisRunOptions Read(ParseResult result)
+    {
+        var options = Common(result);
+        if (_training)
+        {
+            options.Epochs = result.GetValue(_epochs);
+            options.TrainingFraction = result.GetValue(_fraction);
+            options.LearningRate = result.GetValue(_learningRate);
+            options.Augment = result.GetValue(_augment);
+        }
+        return options;
+    }
+
+    private AnalysisRunOptions Common(ParseResult result) => new()
     {
         Model = result.GetValue(_model)!,
-        Epochs = result.GetValue(_epochs),
-        TrainingFraction = result.GetValue(_fraction),
-        LearningRate = result.GetValue(_learningRate),
-        Augment = result.GetValue(_augment),
         ProbesPerClass = result.GetValue(_probes),
         Ssc = new SscSettings { Solver = result.GetValue(_solver), Alpha = result.GetValue(_alpha), NonZeros = result.GetValue(_k) },
         SettlingThreshold = result.GetValue(_threshold),
