@@ -83,4 +83,23 @@ public class SubspaceToolTests
         Assert.Contains($"subspace {command} [", output);
         Assert.Contains(option, output);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Readme_Main_Command_Produces_The_Report()
+    {
+        // The README's first command, as written there (after the apt-get step), with --out in a temporary folder.
+        string readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
+        string line = readme.Split('\n').Single(l => l.Contains("-- demo") && l.Contains("dotnet run"));
+        string command = line[(line.IndexOf("dotnet run", StringComparison.Ordinal))..].Trim();
+        Assert.Equal("dotnet run --project src/MLNet.Subspace.Cli -c Release -- demo", command);
+        using var temp = new TempFolder();
+
+        var (code, output) = ProcessRunner.Run("dotnet", $"{command["dotnet ".Length..]} --out \"{temp.File("demo")}\"", TestPaths.RepoRoot, TimeSpan.FromMinutes(20));
+
+        Assert.True(code == 0, output);
+        string dom = HeadlessChromium.DumpDom(Path.Combine(temp.File("demo"), "report.html"));
+        Assert.Contains("SSC-CKA between layers", dom);
+        Assert.Contains("fill:rgb(8,29,88)", dom);
+    }
 }
