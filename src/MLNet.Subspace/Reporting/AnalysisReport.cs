@@ -54,7 +54,7 @@ public static class AnalysisReport
         var depth = Enumerable.Range(0, names.Length).Select(i => (double)i).ToArray();
         var modularityPlot = Plots.Lines("Modularity of each layer's SSC graph", "layer (depth)", "Q",
             [new LineSeriesData("against true classes", depth, layerwise.Modularity),
-             new LineSeriesData("Louvain communities", depth, Column(layerwise.Table, "louvain_modularity"))]);
+             new LineSeriesData("Louvain communities", depth, Column(layerwise.Table, "louvain_modularity"))], integerX: true);
         Plots.SaveSvg(Path.Combine(figures, "modularity_by_layer.svg"), modularityPlot);
         report.Section("Layer-wise class structure")
             .Paragraph($"Spearman rank correlation of depth and modularity: {Fmt(layerwise.DepthModularityCorrelation)} (the paper: deeper layers are more modular, so positive).")
@@ -79,9 +79,9 @@ public static class AnalysisReport
             var ssc = PerLayerLines(dynamics.PerEpoch, "ssc_cka_to_final");
             var linear = PerLayerLines(dynamics.PerEpoch, "linear_cka_to_final");
             var modularity = PerLayerLines(dynamics.PerEpoch, "modularity");
-            var sscPlot = Plots.Lines("SSC-CKA to the final epoch", "epoch", "SSC-CKA", ssc);
-            var linearPlot = Plots.Lines("Linear CKA to the final epoch", "epoch", "CKA", linear);
-            var modularityEpochPlot = Plots.Lines("Modularity per epoch", "epoch", "Q", modularity);
+            var sscPlot = Plots.Lines("SSC-CKA to the final epoch", "epoch", "SSC-CKA", ssc, integerX: true);
+            var linearPlot = Plots.Lines("Linear CKA to the final epoch", "epoch", "CKA", linear, integerX: true);
+            var modularityEpochPlot = Plots.Lines("Modularity per epoch", "epoch", "Q", modularity, integerX: true);
             Plots.SaveSvg(Path.Combine(figures, "dynamics_ssc_cka.svg"), sscPlot);
             Plots.SaveSvg(Path.Combine(figures, "dynamics_linear_cka.svg"), linearPlot);
             Plots.SaveSvg(Path.Combine(figures, "modularity_by_epoch.svg"), modularityEpochPlot);

@@ -80,7 +80,7 @@ public sealed class HtmlReport
     public HtmlReport Table(DataFrame frame, string caption, int maxRows = 200)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        _body.Append("<table><caption>").Append(Escape(caption)).Append("</caption><thead><tr>");
+        _body.Append("<div class=\"wide\"><table><caption>").Append(Escape(caption)).Append("</caption><thead><tr>");
         foreach (var column in frame.Columns) _body.Append("<th>").Append(Escape(column.Name)).Append("</th>");
         _body.AppendLine("</tr></thead><tbody>");
         long shown = Math.Min(frame.Rows.Count, maxRows);
@@ -90,7 +90,7 @@ public sealed class HtmlReport
             foreach (var column in frame.Columns) _body.Append("<td>").Append(Escape(Format(column[r]))).Append("</td>");
             _body.AppendLine("</tr>");
         }
-        _body.AppendLine("</tbody></table>");
+        _body.AppendLine("</tbody></table></div>");
         if (frame.Rows.Count > shown) Paragraph($"({frame.Rows.Count - shown} more rows in the CSV file.)");
         return this;
     }
@@ -125,7 +125,7 @@ public sealed class HtmlReport
                 + "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
                 + "th{background:#f0f4f8}caption{text-align:left;font-weight:600;padding:4px 0}figure.plot{display:inline-block;margin:0.5em}"
                 + "figcaption{font-size:13px;color:#444}.tiles{display:flex;flex-wrap:wrap;gap:6px}.tile{font-size:11px;width:96px;border:1px solid #ddd;padding:3px}"
-                + ".tile img{width:90px;height:90px;image-rendering:pixelated}.tile.query{border:2px solid #e15759}nav li{margin:2px 0}</style>")
+                + ".tile img{width:90px;height:90px;image-rendering:pixelated}.tile.query{border:2px solid #e15759}nav li{margin:2px 0}.wide{overflow-x:auto}</style>")
             .AppendLine("</head><body>")
             .Append("<h1>").Append(Escape(Title)).AppendLine("</h1>");
         if (_sections.Count > 0)

@@ -13,7 +13,7 @@ public sealed record LineSeriesData(string Name, IReadOnlyList<double> X, IReadO
 
 /// <summary>The plots the reports use, as OxyPlot models, and their SVG text.</summary>
 /// <remarks>OxyPlot.Core has no native dependency, so plotting never conflicts with ML.NET's SkiaSharp.</remarks>
-public static class Plots
+public static partial class Plots
 {
     /// <summary>ColorBrewer's 9-class YlGnBu, light (low) to dark (high), interpolated to 256 steps.</summary>
     public static OxyPalette YlGnBu { get; } = OxyPalette.Interpolate(256,
@@ -40,7 +40,7 @@ public static class Plots
         int rows = values.GetLength(0), cols = values.GetLength(1);
         if (labels is not null && labels.Count != rows)
             throw new ArgumentException($"Expected {rows} labels (one per row). Got {labels.Count} instead.", nameof(labels));
-        var model = new PlotModel { Title = title };
+        var model = NewModel(title);
         model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = YlGnBu, Minimum = minimum, Maximum = maximum, HighColor = YlGnBu.Colors[^1], LowColor = YlGnBu.Colors[0] });
         // HeatMapSeries indexes Data[x, y]; x = column, y = row, and the y axis runs top-down.
         var data = new double[cols, rows];
@@ -64,13 +64,16 @@ public static class Plots
     /// <param name="xTitle">X-axis title.</param>
     /// <param name="yTitle">Y-axis title.</param>
     /// <param name="series">The lines.</param>
-    public static PlotModel Lines(string title, string xTitle, string yTitle, IEnumerable<LineSeriesData> series)
+    /// <param name="integerX">Whether x takes whole numbers only (layer indices, epochs): ticks then fall on them.</param>
+    public static PlotModel Lines(string title, string xTitle, string yTitle, IEnumerable<LineSeriesData> series, bool integerX = false)
     {
         ArgumentNullException.ThrowIfNull(series);
-        var model = new PlotModel { Title = title };
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = xTitle });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yTitle });
-        model.Legends.Add(new OxyPlot.Legends.Legend { LegendPosition = OxyPlot.Legends.LegendPosition.RightTop, LegendPlacement = OxyPlot.Legends.LegendPlacement.Outside });
+        var model = NewModel(title);
+        model.Axes.Add(integerX
+            ? new LinearAxis { Position = AxisPosition.Bottom, Title = xTitle, MinimumMajorStep = 1, MinimumMinorStep = 1, StringFormat = "0" }
+            : new LinearAxis { Position = AxisPosition.Bottom, Title = xTitle });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yTitle, AxisTitleDistance = 8 });
+        model.Legends.Add(NewLegend());
         int index = 0;
         foreach (var s in series)
         {
@@ -92,10 +95,10 @@ public static class Plots
     {
         if (x.Count != y.Count || x.Count != classes.Count)
             throw new ArgumentException($"Scatter needs as many x ({x.Count}), y ({y.Count}) and class ({classes.Count}) values.");
-        var model = new PlotModel { Title = title };
+        var model = NewModel(title);
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "component 1" });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "component 2" });
-        model.Legends.Add(new OxyPlot.Legends.Legend { LegendPosition = OxyPlot.Legends.LegendPosition.RightTop, LegendPlacement = OxyPlot.Legends.LegendPlacement.Outside });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "component 2", AxisTitleDistance = 8 });
+        model.Legends.Add(NewLegend());
         for (int c = 0; c < classNames.Count; c++)
         {
             var series = new ScatterSeries { Title = classNames[c], MarkerType = MarkerType.Circle, MarkerSize = 2, MarkerFill = Categorical[c % Categorical.Count] };
@@ -106,6 +109,16 @@ public static class Plots
         return model;
     }
 
+    private static PlotModel NewModel(string title) => new() { Title = title, DefaultFont = "Arial" };
+
+    // Below the plot, in rows: the plot keeps its full width whatever the number of series.
+    private static OxyPlot.Legends.Legend NewLegend() => new()
+    {
+        LegendPosition = OxyPlot.Legends.LegendPosition.BottomCenter,
+        LegendPlacement = OxyPlot.Legends.LegendPlacement.Outside,
+        LegendOrientation = OxyPlot.Legends.LegendOrientation.Horizontal,
+    };
+
     /// <summary>The plot as an SVG fragment for inlining in HTML (no XML declaration).</summary>
     /// <param name="model">The plot.</param>
     /// <param name="width">Width in pixels.</param>
@@ -113,10 +126,31 @@ public static class Plots
     public static string ToSvg(PlotModel model, double width = 640, double height = 480)
     {
         ArgumentNullException.ThrowIfNull(model);
-        string svg = new SvgExporter { Width = width, Height = height, IsDocument = false }.ExportToString(model);
+        string svg = Exporter(width, height, isDocument: false).ExportToString(model);
         // The exporter writes an XML declaration even for fragments; HTML does not want one.
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        return start > 0 ? svg[start..] : svg;
+        if (start > 0) svg = svg[start..];
+        // Every export numbers its clip paths from 1, and inlined SVGs share the page's id space: without a
+        // per-plot prefix each plot would clip to the first plot's rectangles. The prefix is a content hash, so
+        // a report stays byte-identical for the same inputs.
+        string prefix = "p" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(svg)))[..10];
+        return ClipPathId().Replace(svg, m => m.Value.Replace("clipPath", prefix + "-clipPath", StringComparison.Ordinal));
+    }
+
+    private static SvgExporter Exporter(double width, double height, bool isDocument)
+        => new() { Width = width, Height = height, IsDocument = isDocument, TextMeasurer = new WideTextMeasurer(width, height) };
+
+    /// <summary>
+    /// OxyPlot's measurer with 30 % wider text: it measured legend entries and tick labels narrower than
+    /// browsers draw them (Arial / Liberation Sans), so entries overlapped and the last one was clipped.
+    /// </summary>
+    private sealed class WideTextMeasurer(double width, double height) : PdfRenderContext(width, height, OxyColors.White)
+    {
+        public override OxySize MeasureText(string text, string fontFamily, double fontSize, double fontWeight)
+        {
+            var size = base.MeasureText(text, fontFamily, fontSize, fontWeight);
+            return new OxySize(size.Width * 1.3, size.Height);
+        }
     }
 
     /// <summary>Writes the plot as a standalone SVG file, atomically.</summary>
@@ -127,6 +161,9 @@ public static class Plots
     public static void SaveSvg(string path, PlotModel model, double width = 640, double height = 480)
     {
         ArgumentNullException.ThrowIfNull(model);
-        IO.AtomicFile.Write(path, stream => new SvgExporter { Width = width, Height = height, IsDocument = true }.Export(model, stream));
+        IO.AtomicFile.Write(path, stream => Exporter(width, height, isDocument: true).Export(model, stream));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(id=""clipPath\d+"")|(url\(#clipPath\d+\))")]
+    private static partial System.Text.RegularExpressions.Regex ClipPathId();
 }
