@@ -38,15 +38,14 @@ run data-0.5 --model smallcnn-4-16 --fraction 0.5 $small
 epochs depth-4 smallcnn-4-16 5
 
 # ResNets (CIFAR stem, first-stage width 16): 20, 36 and 53 conv layers counting shortcuts, as the
-# paper's ResNet-18/36/53; width 16/32; data 2/10/50 %.
+# paper's ResNet-18/36/53; the 18's architecture after each epoch; width 32; 2 % of the data.
 res="--epochs 5"
 run resnet18-16 --model resnet18-16 --fraction 0.1 $res
+epochs resnet18-16 resnet18-16 5
 run resnet34-16 --model resnet34-16 --fraction 0.1 $res
 run resnet50-16 --model resnet50-16 --fraction 0.1 $res
-run resnet18-32 --model resnet18-32 --fraction 0.1 $res
 run resnet18-16-data-0.02 --model resnet18-16 --fraction 0.02 $res
-run resnet18-16-data-0.5 --model resnet18-16 --fraction 0.5 $res
-epochs resnet18-16 resnet18-16 5
+run resnet18-32 --model resnet18-32 --fraction 0.1 $res
 
 c() { local name=$1 title=$2; shift 2; $cli compare --out "$out/compare-$name" --title "$title" "$@" >/dev/null; }
 c depth "Depth (small CNNs)" --run 2-layers="$out/depth-2" --run 4-layers="$out/depth-4" --run 6-layers="$out/depth-6"
@@ -54,5 +53,5 @@ c width "Width (small CNNs)" --run width-8="$out/width-8" --run width-16="$out/d
 c data "Training data (smallcnn-4-16)" --run 2%="$out/data-0.02" --run 10%="$out/depth-4" --run 50%="$out/data-0.5"
 c resnet-depth "Depth (ResNets)" --run resnet18="$out/resnet18-16" --run resnet34="$out/resnet34-16" --run resnet50="$out/resnet50-16"
 c resnet-width "Width (ResNet-18)" --run width-16="$out/resnet18-16" --run width-32="$out/resnet18-32"
-c resnet-data "Training data (resnet18-16)" --run 2%="$out/resnet18-16-data-0.02" --run 10%="$out/resnet18-16" --run 50%="$out/resnet18-16-data-0.5"
+c resnet-data "Training data (resnet18-16)" --run 2%="$out/resnet18-16-data-0.02" --run 10%="$out/resnet18-16"
 /usr/bin/python3 "$here/summarize.py" "$out"

@@ -37,7 +37,7 @@ def present(runs):
 
 
 SMALL = ["depth-2", "depth-4", "depth-6", "width-8", "width-32", "data-0.02", "data-0.5"]
-RESNETS = ["resnet18-16", "resnet34-16", "resnet50-16", "resnet18-32", "resnet18-16-data-0.02", "resnet18-16-data-0.5"]
+RESNETS = ["resnet18-16", "resnet34-16", "resnet50-16", "resnet18-32", "resnet18-16-data-0.02"]
 
 
 def model_of(run):
