@@ -54,7 +54,7 @@ public static partial class Plots
         }
         int step = Math.Max(1, rows / 12);
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Minimum = -0.5, Maximum = cols - 0.5, MajorStep = step, MinorStep = step, LabelFormatter = Label, Title = "layer" });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Minimum = -0.5, Maximum = rows - 0.5, StartPosition = 1, EndPosition = 0, MajorStep = step, MinorStep = step, LabelFormatter = Label, Title = "layer" });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Minimum = -0.5, Maximum = rows - 0.5, StartPosition = 1, EndPosition = 0, MajorStep = step, MinorStep = step, LabelFormatter = Label, Title = "layer", AxisTitleDistance = 8 });
         model.Series.Add(new HeatMapSeries { X0 = 0, X1 = cols - 1, Y0 = 0, Y1 = rows - 1, Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Rectangles });
         return model;
     }
