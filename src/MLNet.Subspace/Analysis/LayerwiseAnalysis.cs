@@ -7,7 +7,7 @@ using MLNet.Subspace.Numerics.Spectral;
 namespace MLNet.Subspace.Analysis;
 
 /// <summary>Per-layer class structure: one row per layer.</summary>
-/// <param name="Table">Columns: layer_index, layer, features, modularity (against the true classes), louvain_modularity, communities, nnz_per_input, sp_error, spectral_accuracy, nmi, ari, solve_seconds.</param>
+/// <param name="Table">Columns: layer_index, layer, features, modularity (against the true classes), louvain_modularity, communities, nnz_per_input, sp_error, spectral_accuracy, nmi, ari, solver_iterations, converged (whether the SSC solver met its tolerance before its iteration cap), solve_seconds.</param>
 /// <param name="DepthModularityCorrelation">Spearman's rho between layer depth and modularity (the paper: deeper layers are more modular).</param>
 public sealed record LayerwiseResult(DataFrame Table, double DepthModularityCorrelation)
 {
@@ -40,6 +40,8 @@ public static class LayerwiseAnalysis
         var accuracy = new DoubleDataFrameColumn("spectral_accuracy");
         var nmi = new DoubleDataFrameColumn("nmi");
         var ari = new DoubleDataFrameColumn("ari");
+        var iterations = new PrimitiveDataFrameColumn<int>("solver_iterations");
+        var converged = new BooleanDataFrameColumn("converged");
         var seconds = new DoubleDataFrameColumn("solve_seconds");
         for (int l = 0; l < graphs.Count; l++)
         {
@@ -59,9 +61,11 @@ public static class LayerwiseAnalysis
             accuracy.Append(ClusteringMetrics.Accuracy(labels, clusters));
             nmi.Append(ClusteringMetrics.NormalizedMutualInformation(labels, clusters));
             ari.Append(ClusteringMetrics.AdjustedRandIndex(labels, clusters));
+            iterations.Append(g.Expression.Iterations);
+            converged.Append(g.Expression.Converged);
             seconds.Append(g.Expression.Seconds);
         }
-        var table = new DataFrame(index, name, features, modularity, louvainQ, communities, nnz, spError, accuracy, nmi, ari, seconds);
+        var table = new DataFrame(index, name, features, modularity, louvainQ, communities, nnz, spError, accuracy, nmi, ari, iterations, converged, seconds);
         double rho = graphs.Count < 2 ? double.NaN
             : RankCorrelation.Spearman(Enumerable.Range(0, graphs.Count).Select(i => (double)i).ToArray(), modularity.Select(v => v ?? double.NaN).ToArray());
         return new LayerwiseResult(table, rho);
