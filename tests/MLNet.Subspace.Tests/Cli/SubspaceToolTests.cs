@@ -63,6 +63,21 @@ public class SubspaceToolTests
     }
 
     [Theory]
+    [InlineData("cka --x {fx}/cka/X.csv --y {fx}/cka/Y.csv", "cka", 0.55761, 5e-6)]                                  // Kornblith's golden linear CKA
+    [InlineData("cka --x {fx}/cka/X.csv --y {fx}/cka/Y.csv --kernel rbf --threshold 0.5", "cka", 0.65483, 5e-6)]    // and RBF
+    [InlineData("modularity --w {fx}/graphs/g1_W.csv --y {fx}/graphs/g1_y.csv", "modularity", 0.341187552170711, 1e-12)] // networkx, fixtures/graphs/expected.csv
+    public void Maths_Commands_Print_The_Peer_Values_As_Json(string arguments, string key, double expected, double tolerance)
+    {
+        using var temp = new TempFolder();
+
+        var (code, output) = Subspace(arguments.Replace("{fx}", TestPaths.Fixtures), temp.Path, minutes: 1);
+
+        Assert.True(code == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output.Trim().Split('\n').Last());
+        Assert.Equal(expected, json.RootElement.GetProperty(key).GetDouble(), tolerance);
+    }
+
+    [Theory]
     [InlineData("demo", "--probes-per-class")]
     [InlineData("train", "--fraction")]
     [InlineData("analyze", "--weights")]
