@@ -16,10 +16,11 @@ public sealed record GalleryItem(string ImageDataUri, IReadOnlyList<string> Capt
 /// Builds one self-contained HTML report (inline SVG and PNG, inline CSS, no scripts, no external
 /// resources, so it opens offline). Every piece of text is HTML-escaped.
 /// </summary>
-public sealed class HtmlReport
+public sealed partial class HtmlReport
 {
     private readonly StringBuilder _body = new();
     private readonly List<(string Id, string Title)> _sections = [];
+    private int _figures;
 
     /// <summary>Starts a report.</summary>
     /// <param name="title">The page title.</param>
@@ -68,7 +69,11 @@ public sealed class HtmlReport
         ArgumentNullException.ThrowIfNull(svg);
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
         if (start < 0) throw new ArgumentException("The figure is not SVG (no <svg> element).", nameof(svg));
-        _body.Append("<figure class=\"plot\">").Append(svg, start, svg.Length - start)
+        // Every OxyPlot export numbers its clip paths from 1, and inlined SVGs share the page's id space:
+        // without a per-figure prefix each figure would clip to the first one's rectangles.
+        string prefix = $"f{++_figures}-";
+        svg = ClipPathId().Replace(svg[start..], m => m.Value.Replace("clipPath", prefix + "clipPath", StringComparison.Ordinal));
+        _body.Append("<figure class=\"plot\">").Append(svg)
              .Append("<figcaption>").Append(Escape(caption)).AppendLine("</figcaption></figure>");
         return this;
     }
@@ -152,4 +157,7 @@ public sealed class HtmlReport
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"id=""clipPath\d+""|url\(#clipPath\d+\)")]
+    private static partial System.Text.RegularExpressions.Regex ClipPathId();
 }

@@ -13,7 +13,7 @@ public sealed record LineSeriesData(string Name, IReadOnlyList<double> X, IReadO
 
 /// <summary>The plots the reports use, as OxyPlot models, and their SVG text.</summary>
 /// <remarks>OxyPlot.Core has no native dependency, so plotting never conflicts with ML.NET's SkiaSharp.</remarks>
-public static partial class Plots
+public static class Plots
 {
     /// <summary>ColorBrewer's 9-class YlGnBu, light (low) to dark (high), interpolated to 256 steps.</summary>
     public static OxyPalette YlGnBu { get; } = OxyPalette.Interpolate(256,
@@ -129,12 +129,7 @@ public static partial class Plots
         string svg = Exporter(width, height, isDocument: false).ExportToString(model);
         // The exporter writes an XML declaration even for fragments; HTML does not want one.
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        if (start > 0) svg = svg[start..];
-        // Every export numbers its clip paths from 1, and inlined SVGs share the page's id space: without a
-        // per-plot prefix each plot would clip to the first plot's rectangles. The prefix is a content hash, so
-        // a report stays byte-identical for the same inputs.
-        string prefix = "p" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(svg)))[..10];
-        return ClipPathId().Replace(svg, m => m.Value.Replace("clipPath", prefix + "-clipPath", StringComparison.Ordinal));
+        return start > 0 ? svg[start..] : svg;
     }
 
     private static SvgExporter Exporter(double width, double height, bool isDocument)
@@ -163,7 +158,4 @@ public static partial class Plots
         ArgumentNullException.ThrowIfNull(model);
         IO.AtomicFile.Write(path, stream => Exporter(width, height, isDocument: true).Export(model, stream));
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"(id=""clipPath\d+"")|(url\(#clipPath\d+\))")]
-    private static partial System.Text.RegularExpressions.Regex ClipPathId();
 }

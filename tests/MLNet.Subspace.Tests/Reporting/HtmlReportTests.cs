@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using System.Buffers.Binary;
 using Microsoft.Data.Analysis;
 using MLNet.Subspace.Reporting;
@@ -7,6 +8,30 @@ namespace MLNet.Subspace.Tests.Reporting;
 
 public class HtmlReportTests
 {
+    [Fact]
+    public void Every_Figure_On_A_Page_Has_Its_Own_Clip_Paths()
+    {
+        // Figures share the page's id space: each must reference only clip paths it defines itself, whether it
+        // comes from a plot model or from an SVG file written earlier (as the comparison report inlines heatmaps).
+        using var temp = new TempFolder();
+        Plots.SaveSvg(temp.File("b.svg"), Plots.Lines("b", "epoch", "Q", [new LineSeriesData("y", [1, 2], [0.3, 0.1])]));
+        Plots.SaveSvg(temp.File("c.svg"), Plots.Heatmap("c", new double[2, 2]));
+        string html = new HtmlReport("r")
+            .Figure(Plots.Lines("a", "epoch", "Q", [new LineSeriesData("x", [1, 2], [0.1, 0.2])], integerX: true), "a")
+            .Figure(File.ReadAllText(temp.File("b.svg")), "b")
+            .Figure(File.ReadAllText(temp.File("c.svg")), "c")
+            .Render();
+
+        var figures = Regex.Matches(html, "<figure.*?</figure>", RegexOptions.Singleline).Select(m => m.Value).ToArray();
+        string[] Ids(string svg) => Regex.Matches(svg, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        string[] References(string svg) => Regex.Matches(svg, "url\\(#([^)]+)\\)").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.Equal(3, figures.Length);
+        Assert.All(figures, f => Assert.NotEmpty(References(f)));
+        var ids = figures.SelectMany(Ids).ToArray();
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        Assert.All(figures, f => Assert.All(References(f), r => Assert.Contains(r, Ids(f))));
+    }
+
     [Fact]
     public void All_Text_Is_Escaped_And_Nothing_External_Is_Referenced()
     {

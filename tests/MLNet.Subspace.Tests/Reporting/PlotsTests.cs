@@ -24,22 +24,6 @@ public partial class PlotsTests
     }
 
     [Fact]
-    public void Inlined_Plots_Have_Their_Own_Clip_Paths()
-    {
-        // Two plots on one HTML page share its id space: each must reference only clip paths it defines itself.
-        string a = Plots.ToSvg(Plots.Lines("a", "epoch", "Q", [new LineSeriesData("x", [1, 2], [0.1, 0.2])], integerX: true));
-        string b = Plots.ToSvg(Plots.Lines("b", "epoch", "Q", [new LineSeriesData("y", [1, 2], [0.3, 0.1])]));
-
-        string[] Ids(string svg) => Regex.Matches(svg, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
-        string[] References(string svg) => Regex.Matches(svg, "url\\(#([^)]+)\\)").Select(m => m.Groups[1].Value).Distinct().ToArray();
-        Assert.NotEmpty(References(a));
-        Assert.Empty(Ids(a).Intersect(Ids(b)));
-        Assert.All(References(a), r => Assert.Contains(r, Ids(a)));
-        Assert.All(References(b), r => Assert.Contains(r, Ids(b)));
-        Assert.Equal(a, Plots.ToSvg(Plots.Lines("a", "epoch", "Q", [new LineSeriesData("x", [1, 2], [0.1, 0.2])], integerX: true)));
-    }
-
-    [Fact]
     public void Heatmap_Rejects_Labels_Of_The_Wrong_Count()
     {
         var e = Assert.Throws<ArgumentException>(() => Plots.Heatmap("x", new double[2, 2], ["only one"]));
