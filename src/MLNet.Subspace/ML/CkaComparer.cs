@@ -131,7 +131,7 @@ public sealed class CkaComparer
         Stream(accumulator, [a, b]);
         var all = accumulator.Result();
         var block = all.Block(0, l, l, l);
-        var renamed = new CkaMatrix(block.Values, columns, columns, block.Reasons, block.Batches, block.Samples);
+        var renamed = new CkaMatrix(block.Values, columns, columns, block.NamedReasons, block.Batches, block.Samples);
         return Result(renamed, clock, "same columns across two views (rows: first, columns: second)");
     }
 

@@ -12,12 +12,13 @@ public sealed class CkaMatrix
     /// <summary>Default memory ceiling for the stacked kernels: 2 GiB.</summary>
     public const long DefaultMaximumBytes = 2L << 30;
 
-    internal CkaMatrix(double[,] values, IReadOnlyList<string> rowNames, IReadOnlyList<string> columnNames, IReadOnlyList<string?> reasons, int batches, long samples)
+    internal CkaMatrix(double[,] values, IReadOnlyList<string> rowNames, IReadOnlyList<string> columnNames, IReadOnlyList<(string Name, string Line)> reasons, int batches, long samples)
     {
         Values = values;
         RowNames = rowNames;
         ColumnNames = columnNames;
-        Reasons = reasons;
+        NamedReasons = reasons;
+        Reasons = reasons.Select(r => r.Line).ToList();
         Batches = batches;
         Samples = samples;
     }
@@ -33,6 +34,9 @@ public sealed class CkaMatrix
 
     /// <summary>One line per representation whose CKA is undefined (constant, all-zero, non-positive debiased self-HSIC), naming it in quotes; empty when all are usable.</summary>
     public IReadOnlyList<string?> Reasons { get; }
+
+    /// <summary><see cref="Reasons"/> with the representation each line is about, so a <see cref="Block"/> keeps its own.</summary>
+    internal IReadOnlyList<(string Name, string Line)> NamedReasons { get; }
 
     /// <summary>Number of minibatches averaged (1 for the full computation).</summary>
     public int Batches { get; }
@@ -127,7 +131,7 @@ public sealed class CkaMatrix
             for (int j = 0; j < columns; j++) values[i, j] = Values[rowStart + i, columnStart + j];
         var rowNames = RowNames.Skip(rowStart).Take(rows).ToList();
         var columnNames = ColumnNames.Skip(columnStart).Take(columns).ToList();
-        var reasons = Reasons.Where(r => r is not null && rowNames.Concat(columnNames).Any(name => r.Contains($"'{name}'", StringComparison.Ordinal))).ToList();
+        var reasons = NamedReasons.Where(r => rowNames.Contains(r.Name) || columnNames.Contains(r.Name)).ToList();
         return new CkaMatrix(values, rowNames, columnNames, reasons, Batches, Samples);
     }
 
@@ -148,7 +152,8 @@ public sealed class CkaMatrix
             }
         }
         var allNames = Enumerable.Range(0, count).Select(i => NameOf(names, i)).ToList();
-        var lines = reasons.Select((r, i) => r is null ? null : $"CKA with '{allNames[i]}' is NaN: {r}").Where(r => r is not null).ToList();
+        var lines = reasons.Select((r, i) => (Name: allNames[i], Reason: r)).Where(r => r.Reason is not null)
+            .Select(r => (r.Name, $"CKA with '{r.Name}' is NaN: {r.Reason}")).ToList();
         return new CkaMatrix(values, allNames, allNames, lines, batches, samples);
     }
 }
