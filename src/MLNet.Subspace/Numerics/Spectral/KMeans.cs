@@ -53,11 +53,11 @@ public static class KMeans
                 double bestD = double.PositiveInfinity;
                 for (int c = 0; c < k; c++)
                 {
-                    double s = 0;
-                    for (int j = 0; j < d; j++) { double t = x[i * d + j] - centers[c * d + j]; s += t * t; }
+                    double s = Distance(x, i, centers, c, d);
                     if (s < bestD) { bestD = s; best = c; }
                 }
-                if (labels[i] != best || it == 0) { changed |= labels[i] != best; labels[i] = best; }
+                changed |= labels[i] != best;
+                labels[i] = best;
                 dist[i] = bestD;
                 inertia += bestD;
             }
