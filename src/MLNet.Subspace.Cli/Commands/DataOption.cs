@@ -20,9 +20,7 @@ internal static class DataOption
         return kind switch
         {
             "fashion-mnist" => IdxReader.LoadFashionMnist(folder, train),
-            "mnist" when folder is not null => IdxReader.Load(
-                Path.Combine(folder, (train ? "train" : "t10k") + "-images-idx3-ubyte" + (File.Exists(Path.Combine(folder, (train ? "train" : "t10k") + "-images-idx3-ubyte.gz")) ? ".gz" : "")),
-                Path.Combine(folder, (train ? "train" : "t10k") + "-labels-idx1-ubyte" + (File.Exists(Path.Combine(folder, (train ? "train" : "t10k") + "-labels-idx1-ubyte.gz")) ? ".gz" : ""))),
+            "mnist" when folder is not null => IdxReader.LoadSplit(folder, train),
             "cifar10" when folder is not null => Cifar10Reader.LoadFolder(folder, train),
             _ => throw new ArgumentException($"The --data value '{spec}' is not understood. {Help}"),
         };

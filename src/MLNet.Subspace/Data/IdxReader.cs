@@ -109,24 +109,34 @@ public static class IdxReader
     /// <param name="train">True for the 60,000 training images, false for the 10,000 test images.</param>
     /// <returns>The split with Fashion-MNIST's class names.</returns>
     public static ImageDataset LoadFashionMnist(string? folder = null, bool train = false)
-    {
-        folder ??= DebianFashionMnistFolder;
-        string prefix = train ? "train" : "t10k";
-        string images = Locate(folder, $"{prefix}-images-idx3-ubyte");
-        string labels = Locate(folder, $"{prefix}-labels-idx1-ubyte");
-        return Load(images, labels, FashionMnistClassNames);
-    }
+        => LoadSplit(folder ?? DebianFashionMnistFolder, train, FashionMnistClassNames,
+            "Fashion-MNIST", " On Debian install it with 'apt-get install -y dataset-fashion-mnist', or pass the folder that holds the IDX files.");
 
-    private static string Locate(string folder, string stem)
+    /// <summary>
+    /// Loads a split from a folder in the MNIST layout (<c>train-images-idx3-ubyte</c>, <c>t10k-labels-idx1-ubyte</c>, ...,
+    /// each .gz or raw): MNIST, Fashion-MNIST, KMNIST and the like.
+    /// </summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="train">True for the training split, false for the test split.</param>
+    /// <param name="classNames">Class names; null means "0", "1", ...</param>
+    /// <returns>The split.</returns>
+    public static ImageDataset LoadSplit(string folder, bool train, IReadOnlyList<string>? classNames = null)
+        => LoadSplit(folder, train, classNames, "IDX", "");
+
+    private static ImageDataset LoadSplit(string folder, bool train, IReadOnlyList<string>? classNames, string dataset, string hint)
     {
-        foreach (string candidate in new[] { stem + ".gz", stem })
+        ArgumentNullException.ThrowIfNull(folder);
+        string prefix = train ? "train" : "t10k";
+        string Locate(string stem)
         {
-            string path = Path.Combine(folder, candidate);
-            if (File.Exists(path)) return path;
+            foreach (string candidate in new[] { stem + ".gz", stem })
+            {
+                string path = Path.Combine(folder, candidate);
+                if (File.Exists(path)) return path;
+            }
+            throw new FileNotFoundException($"{dataset} file '{stem}[.gz]' not found in {folder}.{hint}", Path.Combine(folder, stem));
         }
-        throw new FileNotFoundException(
-            $"Fashion-MNIST file '{stem}[.gz]' not found in {folder}. On Debian install it with 'apt-get install -y dataset-fashion-mnist', or pass the folder that holds the IDX files.",
-            Path.Combine(folder, stem));
+        return Load(Locate($"{prefix}-images-idx3-ubyte"), Locate($"{prefix}-labels-idx1-ubyte"), classNames);
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string path, long offset, string expected)

@@ -137,6 +137,23 @@ public class IdxReaderTests
         Assert.Contains("apt-get install -y dataset-fashion-mnist", e.Message);
     }
 
+    [Fact]
+    public void A_Split_In_The_Mnist_Layout_Loads_From_Raw_Or_Gzip_Files_With_Digit_Names()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp.File("t10k-images-idx3-ubyte.gz"), [2, 2, 2], [0, 255, 0, 0, 0, 0, 51, 0], gzip: true);
+        WriteIdx(temp.File("t10k-labels-idx1-ubyte"), [2], [3, 9]);
+
+        var test = IdxReader.LoadSplit(temp.Path, train: false);
+        var e = Assert.Throws<FileNotFoundException>(() => IdxReader.LoadSplit(temp.Path, train: true));
+
+        Assert.Equal([3, 9], test.Labels);
+        Assert.Equal(1f, test.Pixels[1]);
+        Assert.Equal(0.2f, test.Pixels[6], 6);
+        Assert.Equal("9", test.ClassNames[9]);
+        Assert.Contains($"'train-images-idx3-ubyte[.gz]' not found in {temp.Path}", e.Message);
+    }
+
     internal static void WriteIdx(string path, int[] dims, byte[] values, bool gzip = false)
     {
         using var buffer = new MemoryStream();
