@@ -23,8 +23,7 @@ internal static class CompareCommand
         {
             var pairs = result.GetValue(runs)!.Select(r => r.Contains('=') ? (r[..r.IndexOf('=')], r[(r.IndexOf('=') + 1)..]) : (Path.GetFileName(Path.TrimEndingDirectorySeparator(r)), r)).ToList();
             if (pairs.Count < minimumRuns) throw new ArgumentException($"'{name}' needs at least {minimumRuns} --run folders. Got {pairs.Count}.");
-            string path = ComparisonReport.Write(pairs, result.GetValue(output)!, result.GetValue(title)!);
-            var table = DataFrameIO.LoadCsv(Path.Combine(result.GetValue(output)!, "comparison.csv"));
+            var (table, path) = ComparisonReport.Write(pairs, result.GetValue(output)!, result.GetValue(title)!);
             var grid = new Table();
             foreach (var column in table.Columns) grid.AddColumn(Markup.Escape(column.Name));
             for (int r = 0; r < table.Rows.Count; r++)

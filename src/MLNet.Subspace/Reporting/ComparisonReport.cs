@@ -3,6 +3,11 @@ using Microsoft.Data.Analysis;
 
 namespace MLNet.Subspace.Reporting;
 
+/// <summary>What <see cref="ComparisonReport.Write"/> produced.</summary>
+/// <param name="Table">One row per run (the content of comparison.csv).</param>
+/// <param name="ReportPath">The path of comparison.html.</param>
+public sealed record ComparisonResult(DataFrame Table, string ReportPath);
+
 /// <summary>
 /// Puts finished run folders side by side (a sweep over depth, width, epochs or data, or several
 /// networks) from their saved tables and figures, without recomputing anything.
@@ -13,9 +18,9 @@ public static class ComparisonReport
     /// <param name="runs">(name, run folder) pairs; each folder must hold summary.csv and layerwise.csv.</param>
     /// <param name="output">The output folder (created).</param>
     /// <param name="title">Report title.</param>
-    /// <returns>The path of comparison.html.</returns>
+    /// <returns>The table and the path of comparison.html.</returns>
     /// <exception cref="FileNotFoundException">A run folder lacks its tables (the message names the folder and the file).</exception>
-    public static string Write(IReadOnlyList<(string Name, string Folder)> runs, string output, string title = "Comparison of runs")
+    public static ComparisonResult Write(IReadOnlyList<(string Name, string Folder)> runs, string output, string title = "Comparison of runs")
     {
         ArgumentNullException.ThrowIfNull(runs);
         if (runs.Count == 0) throw new ArgumentException("Give at least one run folder.", nameof(runs));
@@ -54,7 +59,7 @@ public static class ComparisonReport
         }
         string path = Path.Combine(output, "comparison.html");
         report.Save(path);
-        return path;
+        return new ComparisonResult(table, path);
     }
 
     private static DataFrame Table(IReadOnlyList<string> names, IReadOnlyList<DataFrame> summaries)

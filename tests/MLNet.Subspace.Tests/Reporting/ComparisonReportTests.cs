@@ -12,9 +12,10 @@ public class ComparisonReportTests
         string shallow = FakeRun(temp, "shallow", [0.01, 0.2]);
         string deep = FakeRun(temp, "deep", [0.0, 0.05, 0.1, 0.4]);
 
-        string html = ComparisonReport.Write([("shallow", shallow), ("deep", deep)], temp.File("cmp"));
+        var (returned, html) = ComparisonReport.Write([("shallow", shallow), ("deep", deep)], temp.File("cmp"));
 
         var table = DataFrameIO.LoadCsv(temp.File("cmp/comparison.csv"));
+        Assert.Equal(returned["run"].Cast<string>(), table["run"].Cast<string>());
         Assert.Equal(["shallow", "deep"], table["run"].Cast<string>());
         Assert.Equal(4, Convert.ToInt32(table["layers"][1]));
         Assert.Equal(0.4, Convert.ToDouble(table["last_layer_modularity"][1]), 9);
