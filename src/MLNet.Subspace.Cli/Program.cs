@@ -1,6 +1,10 @@
 using System.CommandLine;
 using MLNet.Subspace.Cli.Commands;
 using MLNet.Subspace.Data;
+using Spectre.Console;
+
+// Piped or logged output has no terminal width; Spectre then assumes 80 columns and breaks table cells.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 
 var root = new RootCommand("subspace: open up trained neural networks with sparse subspace clustering (SSC) and centered kernel alignment (CKA).");
 root.Subcommands.Add(DemoCommand.Create());

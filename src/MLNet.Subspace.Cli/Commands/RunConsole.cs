@@ -37,8 +37,6 @@ internal static class RunConsole
     /// <summary>Prints the findings that answer the paper's questions.</summary>
     public static void Summary(AnalysisRunResult result)
     {
-        // Piped or logged output has no terminal width; Spectre then assumes 80 columns and breaks layer names.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
         var f = result.Findings;
         var table = new Table().Title("Per-layer summary").AddColumns("layer", "features", "modularity Q", "Louvain Q", "spectral acc.", "nnz/input", "settles (SSC-CKA)", "settles (linear CKA)");
         var layers = f.Layerwise.Table;
