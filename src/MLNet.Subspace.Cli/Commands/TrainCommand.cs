@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Pipeline;
 using Spectre.Console;
 
 namespace MLNet.Subspace.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var data = DataOption.Create();
-        var model = new Option<string>("--model") { Description = "Network: smallcnn-L-W, vggN, resnetN, wrn-D-K.", DefaultValueFactory = _ => "smallcnn-4-16" };
+        var model = new Option<string>("--model") { Description = "Network: smallcnn-L-W, vggN, resnetN, wrn-D-K.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Model };
         var output = new Option<string>("--out") { Description = "Snapshot folder (epoch-NNN.pt, .optim.pt, .json). Re-running resumes from the last snapshot.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => TrainerOptions.Defaults.Epochs };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => TrainerOptions.Defaults.BatchSize };
@@ -38,7 +39,7 @@ internal static class TrainCommand
             AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {
                 var task = ctx.AddTask("train", maxValue: 1);
-                outcome = new Trainer(new MLContext(options.Seed), options).Train(network, train, test, new Progress<TrainingProgress>(p =>
+                outcome = new Trainer(new MLContext(options.Seed), options).Train(network, train, test, new SynchronousProgress<TrainingProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.Epochs * p.Batches);
                     task.Value = (p.Epoch - 1) * p.Batches + p.Batch;
