@@ -7,6 +7,8 @@ using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Activations;
+using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Reporting;
 
@@ -18,11 +20,11 @@ var ml = new MLContext(seed: 2);
 var train = IdxReader.LoadFashionMnist(folder, train: true);
 var test = IdxReader.LoadFashionMnist(folder, train: false);
 using var model = ModelZoo.Create("smallcnn-4-16", inputChannels: 1, imageSize: 28, classes: 10);
-new Trainer(ml, new TrainerOptions { Epochs = 1, TrainingFraction = 0.1, LearningRate = 0.05, Seed = 2 }).Train(model, train);
+new Trainer(new TrainerOptions { Epochs = 1, TrainingFraction = 0.1, LearningRate = 0.05, Seed = 2 }).Train(model, train);
 
 var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, 10, 25, new Random(2)));
 var activations = LayerActivations.Extract(model, probes);
-var graphs = LayerGraphs.BuildAll(activations, new SscSettings());
+var graphs = LayerGraphs.BuildAll(activations, new SscOptions());
 
 // Per-layer metrics as a DataFrame: filter and sort like any other table.
 DataFrame layers = LayerwiseAnalysis.Run(activations, graphs, seed: 2).Table;

@@ -22,7 +22,7 @@ ImageDataset images = IdxReader.LoadFashionMnist(folder);
 var random = Seeding.Apply(1);
 ImageDataset probes = images.Select(ProbeSampling.ClassBalanced(images.Labels, images.ClassNames.Count, 20, random));
 
-var device = TorchDevice.Resolve(ml);
+var device = ml.GetTorchDevice();
 using var model = new SmallCnn(inputChannels: 1, classes: 10);
 model.to(device).eval();
 using (torch.no_grad())

@@ -16,7 +16,7 @@ var ml = new MLContext(seed: 1);
 var train = IdxReader.LoadFashionMnist(folder, train: true);
 var test = IdxReader.LoadFashionMnist(folder, train: false);
 using var model = ModelZoo.Create("smallcnn-4-16", inputChannels: 1, imageSize: 28, classes: 10);
-var history = new Trainer(ml, new TrainerOptions { Epochs = 1, TrainingFraction = 0.1, LearningRate = 0.05, Seed = 1 }).Train(model, train, test);
+var history = new Trainer(new TrainerOptions { Epochs = 1, TrainingFraction = 0.1, LearningRate = 0.05, Seed = 1 }).Train(model, train, test);
 Console.WriteLine($"network test accuracy after 1 epoch: {history.Epochs[^1].TestAccuracy:P1}");
 
 // 2. 30 class-balanced probes per class from the test split, as an IDataView.
@@ -33,8 +33,7 @@ var pipeline = ml.Transforms.ExtractActivations(model, new ActivationExtractorEs
     {
         FeatureColumnName = layers[^1],
         NumberOfClusters = 10,
-        Solver = SscSolver.ElasticNet,
-        Seed = 1,
+        Ssc = new SscOptions { Solver = SscSolver.Ensc, Seed = 1 },
     }));
 var fitted = pipeline.Fit(probes);
 var clustered = fitted.Transform(probes);

@@ -6,6 +6,8 @@ using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Activations;
+using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Models.Training;
 
 string folder = args.Length > 0 ? args[0] : IdxReader.DebianFashionMnistFolder;
@@ -17,7 +19,7 @@ var test = IdxReader.LoadFashionMnist(folder, train: false);
 // Three epochs on 5 % of the training split; re-running resumes from the snapshots.
 const int epochs = 3;
 var options = new TrainerOptions { Epochs = epochs, TrainingFraction = 0.05, LearningRate = 0.05, Seed = 3, SnapshotFolder = snapshots };
-using (var model = ModelZoo.Create("smallcnn-4-8", 1, 28, 10)) new Trainer(ml, options).Train(model, train, test);
+using (var model = ModelZoo.Create("smallcnn-4-8", 1, 28, 10)) new Trainer(options).Train(model, train, test);
 
 var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, 10, 20, new Random(3)));
 var perEpoch = new List<EpochGraphs>();
@@ -27,7 +29,7 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     ModelWeights.Load(model, Path.Combine(snapshots, $"epoch-{epoch:D3}.pt"));
     model.eval();
     var activations = LayerActivations.Extract(model, probes);
-    perEpoch.Add(new EpochGraphs(epoch, activations, LayerGraphs.BuildAll(activations, new SscSettings())));
+    perEpoch.Add(new EpochGraphs(epoch, activations, LayerGraphs.BuildAll(activations, new SscOptions())));
 }
 
 var dynamics = TrainingDynamics.Run(perEpoch, threshold: 0.9);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -97,7 +98,7 @@ internal static class BenchTorchCommand
     private static double[] Extractor(ResNet model, Tensor x, int iterations, int warmup)
     {
         var layers = LayerSelector.Select(model);
-        var engine = new ActivationEngine(model, layers, [3, 32, 32], ActivationPooling.Flatten, torch.CPU, "the benchmark input");
+        var engine = new TorchActivationSource(model, layers, [3, 32, 32], ActivationPooling.Flatten, torch.CPU, "the benchmark input");
         int rows = (int)x.shape[0];
         var inputs = x.data<float>().ToArray();
         var outputs = engine.LayerSizes.Select(d => new float[(long)rows * d]).ToArray();

@@ -39,14 +39,14 @@ internal static class RunConsole
     {
         var f = result.Findings;
         var table = new Table().Title("Per-layer summary").AddColumns("layer", "features", "modularity Q", "Louvain Q", "spectral acc.", "nnz/input", "settles (SSC-CKA)", "settles (linear CKA)");
-        var layers = f.Layerwise.Table;
-        for (int i = 0; i < layers.Rows.Count; i++)
+        var layers = f.Layerwise.Layers;
+        for (int i = 0; i < layers.Count; i++)
         {
             string Settle(string column) => f.Dynamics is null ? "-" : Convert.ToString(f.Dynamics.Settling[column][i], CultureInfo.InvariantCulture) ?? "-";
             table.AddRow(
-                Markup.Escape(Convert.ToString(layers["layer"][i], CultureInfo.InvariantCulture)!),
-                Convert.ToString(layers["features"][i], CultureInfo.InvariantCulture)!,
-                Fmt(layers["modularity"][i]), Fmt(layers["louvain_modularity"][i]), Fmt(layers["spectral_accuracy"][i]), Fmt(layers["nnz_per_input"][i]),
+                Markup.Escape(layers[i].Layer),
+                layers[i].Features.ToString(CultureInfo.InvariantCulture),
+                Fmt(layers[i].Modularity), Fmt(layers[i].LouvainModularity), Fmt(layers[i].SpectralAccuracy), Fmt(layers[i].NonZerosPerInput),
                 Settle("settle_epoch_ssc_cka"), Settle("settle_epoch_linear_cka"));
         }
         AnsiConsole.Write(table);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MLNet.Subspace.Analysis;
-using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Pipeline;
 
 namespace MLNet.Subspace.Cli.Commands;
@@ -14,9 +13,7 @@ internal sealed class RunOptions
     private readonly Option<double> _learningRate = new("--lr") { Description = "Initial learning rate (SGD, momentum 0.9, cosine schedule).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.LearningRate };
     private readonly Option<bool> _augment = new("--augment") { Description = "Random crop and horizontal flip while training." };
     private readonly Option<int> _probes = new("--probes-per-class") { Description = "Probe inputs per class from the test split (N = this x classes).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.ProbesPerClass };
-    private readonly Option<SscSolver> _solver = new("--solver") { Description = "SSC solver per layer: Admm (exact Lasso, default), Omp, ElasticNet or Faithful (the paper's solver).", DefaultValueFactory = _ => SscSolver.Admm };
-    private readonly Option<double?> _alpha = new("--alpha") { Description = "Solver regularisation (ADMM: lambda = alpha / mu_z); default: the solver's." };
-    private readonly Option<int?> _k = new("--k") { Description = "Non-zeros per input for OMP; default: the solver's." };
+    private readonly SscOptionsBinder _ssc = new();
     private readonly Option<double> _threshold = new("--settle-threshold") { Description = "A layer has settled from the first epoch whose similarity to the final epoch stays at or above this.", DefaultValueFactory = _ => Settling.DefaultThreshold };
     private readonly Option<string[]> _layers = new("--layer") { Description = "Analyse only these layers (repeatable); default every Conv2d, shortcut convs included.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Seed };
@@ -37,7 +34,9 @@ internal sealed class RunOptions
             command.Options.Add(_learningRate);
             command.Options.Add(_augment);
         }
-        foreach (var option in new Option[] { _probes, _solver, _alpha, _k, _threshold, _layers, _seed }) command.Options.Add(option);
+        command.Options.Add(_probes);
+        _ssc.AddTo(command);
+        foreach (var option in new Option[] { _threshold, _layers, _seed }) command.Options.Add(option);
     }
 
     public AnalysisRunOptions Read(ParseResult result)
@@ -57,7 +56,7 @@ internal sealed class RunOptions
     {
         Model = result.GetValue(_model)!,
         ProbesPerClass = result.GetValue(_probes),
-        Ssc = new SscSettings { Solver = result.GetValue(_solver), Alpha = result.GetValue(_alpha), NonZeros = result.GetValue(_k) },
+        Ssc = _ssc.Read(result),
         SettlingThreshold = result.GetValue(_threshold),
         Layers = result.GetValue(_layers) is { Length: > 0 } layers ? layers : null,
         Seed = result.GetValue(_seed),

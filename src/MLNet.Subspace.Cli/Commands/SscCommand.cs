@@ -15,42 +15,24 @@ internal static class SscCommand
     {
         var x = new Option<string>("--x") { Description = "CSV matrix, one sample per row, no header (the peer's format).", Required = true };
         var y = new Option<string?>("--y") { Description = "Labels, one integer per line; enables accuracy, NMI, ARI and sp_error." };
-        var solver = new Option<string>("--solver") { Description = "admm | faithful | omp | ensc.", DefaultValueFactory = _ => "admm" };
-        var k = new Option<int?>("--k") { Description = "Non-zeros per code for omp (default 10)." };
-        var alpha = new Option<double?>("--alpha") { Description = "alpha: admm lambda = alpha/mu_z (800); ensc gamma = alpha*gamma0 (50); faithful tau (1)." };
+        var ssc = new SscOptionsBinder();
         var clusters = new Option<int?>("--clusters") { Description = "Number of clusters (default: number of distinct labels)." };
         var save = new Option<string?>("--save-affinity") { Description = "Write W = |C| + |C|^T as a dense CSV (the peer's --save format)." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the spectral clustering.", DefaultValueFactory = _ => 0 };
-        var dtype = new Option<string>("--dtype") { Description = "float32 | float64 for the dense work.", DefaultValueFactory = _ => "float32" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the spectral clustering.", DefaultValueFactory = _ => SscOptions.Defaults.Seed };
         var trace = new Option<bool>("--trace") { Description = "admm: print (iteration, primal, dual, rho) at each residual check to stderr." };
         var connectivity = new Option<bool>("--connectivity") { Description = "Also report connectivity (per-class algebraic connectivity; costs extra eigen-solves)." };
         var command = new Command("ssc", "Sparse subspace clustering of a CSV matrix: solve, build W = |C| + |C|^T, spectral clustering; prints one JSON object.")
-            { x, y, solver, k, alpha, clusters, save, seed, dtype, connectivity, trace };
-        command.SetAction(r => Run(r.GetValue(x)!, r.GetValue(y), r.GetValue(solver)!, r.GetValue(k), r.GetValue(alpha), r.GetValue(clusters),
-            r.GetValue(save), r.GetValue(seed), r.GetValue(dtype)!, r.GetValue(connectivity), r.GetValue(trace)));
+            { x, y, clusters, save, seed, connectivity, trace };
+        ssc.AddTo(command);
+        command.SetAction(r => Run(r.GetValue(x)!, r.GetValue(y), ssc.Read(r) with { Seed = r.GetValue(seed) }, r.GetValue(clusters),
+            r.GetValue(save), r.GetValue(connectivity), r.GetValue(trace)));
         return command;
     }
 
-    internal static SscSolver ParseSolver(string name) => name.ToLowerInvariant() switch
-    {
-        "admm" => SscSolver.Admm,
-        "faithful" or "admm-faithful" => SscSolver.Faithful,
-        "omp" => SscSolver.Omp,
-        "ensc" or "elasticnet" => SscSolver.ElasticNet,
-        _ => throw new ArgumentException($"The '--solver' option must be one of admm, faithful, omp, ensc. Got '{name}' instead."),
-    };
-
-    private static int Run(string xPath, string? yPath, string solverName, int? k, double? alpha, int? clusters, string? save, int seed, string dtypeName, bool connectivity, bool trace)
+    private static int Run(string xPath, string? yPath, SscOptions options, int? clusters, string? save, bool connectivity, bool trace)
     {
         try
         {
-            var kind = ParseSolver(solverName);
-            var dtype = dtypeName switch
-            {
-                "float32" => torch.ScalarType.Float32,
-                "float64" => torch.ScalarType.Float64,
-                _ => throw new ArgumentException($"The '--dtype' option must be float32 or float64. Got '{dtypeName}' instead."),
-            };
             var matrix = CsvMatrix.Read(xPath);
             int[]? labels = yPath is null ? null : CsvMatrix.ReadLabels(yPath, matrix.Rows);
             int nClusters = clusters ?? labels?.Distinct().Count()
@@ -60,7 +42,7 @@ internal static class SscCommand
                 string folder = Path.GetDirectoryName(Path.GetFullPath(save))!;
                 if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write {save}: the folder {folder} does not exist.");
             }
-            var solver = SubspaceClustering.CreateSolver(kind, dtype, alpha, k);
+            var solver = options.CreateSolver(matrix.Rows);
             if (trace && solver is AdmmLassoSolver admm)
                 solver = new AdmmLassoSolver
                 {
@@ -68,7 +50,7 @@ internal static class SscCommand
                     Trace = (it, p, d, rho, obj) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"it {it} primal {p:G3} dual {d:G3} rho {rho:G3} objective {obj:G6}")),
                 };
             using var samples = torch.tensor(matrix.Values, [matrix.Rows, matrix.Columns], torch.float64);
-            var result = SubspaceClustering.Run(samples, solver, nClusters, seed: seed);
+            var result = SubspaceClustering.Run(options.Prepare(samples), solver, nClusters, options.Affinity, options.Seed ?? SscOptions.Defaults.Seed);
             var output = new Dictionary<string, object>
             {
                 ["method"] = solver.Name,

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Pipeline;
@@ -18,11 +17,11 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Snapshot folder (epoch-NNN.pt, .optim.pt, .json). Re-running resumes from the last snapshot.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => TrainerOptions.Defaults.Epochs };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => TrainerOptions.Defaults.BatchSize };
-        var lr = new Option<double>("--lr") { Description = "Initial learning rate (SGD, momentum 0.9, weight decay 5e-4).", DefaultValueFactory = _ => TrainerOptions.Defaults.LearningRate };
+        var lr = new Option<double>("--lr") { Description = $"Initial learning rate (SGD, momentum {TrainerOptions.Defaults.Momentum}, weight decay {TrainerOptions.Defaults.WeightDecay}).", DefaultValueFactory = _ => TrainerOptions.Defaults.LearningRate };
         var schedule = new Option<LearningRateSchedule>("--schedule") { Description = "Learning-rate schedule.", DefaultValueFactory = _ => TrainerOptions.Defaults.Schedule };
-        var fraction = new Option<double>("--fraction") { Description = "Share of the training split, class-balanced, in (0, 1].", DefaultValueFactory = _ => 1.0 };
-        var augment = new Option<bool>("--augment") { Description = "Random crop (padding 4) and horizontal flip." };
-        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
+        var fraction = new Option<double>("--fraction") { Description = "Share of the training split, class-balanced, in (0, 1].", DefaultValueFactory = _ => TrainerOptions.Defaults.TrainingFraction };
+        var augment = new Option<bool>("--augment") { Description = $"Random crop (padding {TrainerOptions.Defaults.CropPadding}) and horizontal flip." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the subset, the shuffles, the augmentation and the initial weights.", DefaultValueFactory = _ => TrainerOptions.Defaults.Seed };
         var command = new Command("train", "Train a network on labelled images, saving a snapshot with its metrics after every epoch.")
             { data, model, output, epochs, batch, lr, schedule, fraction, augment, seed };
         command.SetAction(result =>
@@ -39,7 +38,7 @@ internal static class TrainCommand
             AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {
                 var task = ctx.AddTask("train", maxValue: 1);
-                outcome = new Trainer(new MLContext(options.Seed), options).Train(network, train, test, new SynchronousProgress<TrainingProgress>(p =>
+                outcome = new Trainer(options).Train(network, train, test, new SynchronousProgress<TrainingProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.Epochs * p.Batches);
                     task.Value = (p.Epoch - 1) * p.Batches + p.Batch;

@@ -1,7 +1,6 @@
 using Microsoft.Data.Analysis;
 using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Graphs;
-using MLNet.Subspace.Reporting;
 
 namespace MLNet.Subspace.Analysis;
 
@@ -11,7 +10,7 @@ namespace MLNet.Subspace.Analysis;
 public sealed record ArchitectureResult(CkaMatrix SscCka, BlockStructureResult Blocks)
 {
     /// <summary>The matrix as a DataFrame: first column <c>layer</c>, then one column per layer.</summary>
-    public DataFrame Matrix => DataFrameIO.SquareMatrix(SscCka.RowNames, SscCka.Values);
+    public DataFrame Matrix => SquareMatrixTable.Create(SscCka.RowNames, SscCka.Values);
 
     /// <summary>One row per block: first and last layer index, size and mean within-block similarity.</summary>
     public DataFrame BlockTable => new(

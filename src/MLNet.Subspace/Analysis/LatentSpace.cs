@@ -1,4 +1,4 @@
-using MLNet.Subspace.ML;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Spectral;
 
 namespace MLNet.Subspace.Analysis;

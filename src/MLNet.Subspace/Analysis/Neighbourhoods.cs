@@ -1,5 +1,5 @@
 using Microsoft.Data.Analysis;
-using MLNet.Subspace.ML;
+using MLNet.Subspace.Models.Activations;
 
 namespace MLNet.Subspace.Analysis;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Analysis;
-using MLNet.Subspace.ML;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Graphs;
 using TorchSharp;

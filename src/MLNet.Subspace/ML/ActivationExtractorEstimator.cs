@@ -34,10 +34,10 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
     /// <summary>The defaults of <see cref="Options"/>, shared with the catalog and the docs.</summary>
     internal static class Defaults
     {
-        public const string InputColumnName = "Features";
+        public const string InputColumnName = ColumnNames.Features;
         public const string OutputColumnPrefix = "";
-        public const string ScoreColumnName = "Score";
-        public const string PredictedLabelColumnName = "PredictedLabel";
+        public const string ScoreColumnName = ColumnNames.Score;
+        public const string PredictedLabelColumnName = ColumnNames.PredictedLabel;
         public const int BatchSize = 64;
         public const ActivationPooling Pooling = ActivationPooling.Flatten;
     }
@@ -45,7 +45,7 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
     /// <summary>Settings of <see cref="ActivationExtractorEstimator"/>.</summary>
     public sealed class Options
     {
-        /// <summary>The image or feature vector column. Defaults to "Features".</summary>
+        /// <summary>The image or feature vector column. Default <see cref="ColumnNames.Features"/>.</summary>
         public string InputColumnName { get; set; } = Defaults.InputColumnName;
 
         /// <summary>Shape of one input (channels, height, width); null means: the column's dimensions when it has three, else the model's <see cref="ImageClassifier.InputShape"/>.</summary>
@@ -66,13 +66,13 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
         /// <summary>Prefix of the per-layer output columns, whose names are prefix + layer path. Defaults to "" (the layer path).</summary>
         public string OutputColumnPrefix { get; set; } = Defaults.OutputColumnPrefix;
 
-        /// <summary>Name of the softmax score column, or null to omit it. Defaults to "Score".</summary>
+        /// <summary>Name of the softmax score column, or null to omit it. Default <see cref="ColumnNames.Score"/>.</summary>
         public string? ScoreColumnName { get; set; } = Defaults.ScoreColumnName;
 
-        /// <summary>Name of the predicted-label key column, or null to omit it. Defaults to "PredictedLabel".</summary>
+        /// <summary>Name of the predicted-label key column, or null to omit it. Default <see cref="ColumnNames.PredictedLabel"/>.</summary>
         public string? PredictedLabelColumnName { get; set; } = Defaults.PredictedLabelColumnName;
 
-        /// <summary>Rows per forward pass. Defaults to 64.</summary>
+        /// <summary>Rows per forward pass.</summary>
         public int BatchSize { get; set; } = Defaults.BatchSize;
 
         /// <summary>Class names for the score slot names and the key values; null means "0", "1", ...</summary>

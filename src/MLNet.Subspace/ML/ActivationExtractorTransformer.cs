@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Subspace.IO;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
 {
     private readonly IHostEnvironment _env;
     private readonly ActivationExtractorEstimator.Options _options;
-    private readonly ActivationEngine _engine;
+    private readonly TorchActivationSource _engine;
     private readonly string[] _classNames;
 
     internal ActivationExtractorTransformer(IHostEnvironment env, nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options,
@@ -34,10 +35,10 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
         _env = env;
         _options = options;
         Model = model;
-        var device = TorchDevice.Resolve(env, options.Device);
+        var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
         using (var ch = env.Register(nameof(ActivationExtractorTransformer)).Start("Probe layer shapes"))
         {
-            _engine = new ActivationEngine(model, layers, inputShape, options.Pooling, device, $"column '{options.InputColumnName}'");
+            _engine = new TorchActivationSource(model, layers, inputShape, options.Pooling, device, $"column '{options.InputColumnName}'");
             ch.Info($"Extracting {layers.Count} layer(s) ({_engine.LayerSizes.Sum(v => (long)v)} floats per row) from input [{string.Join(", ", inputShape)}] on {device}.");
         }
         if (options.ClassNames is { } names && names.Count != _engine.Classes)

@@ -6,12 +6,6 @@ namespace MLNet.Subspace.ML;
 /// <summary>Loaders for the data formats MLNet.Subspace reads, on <c>mlContext.Data</c>.</summary>
 public static class DataCatalogExtensions
 {
-    /// <summary>Default name of the image / feature vector column.</summary>
-    public const string FeaturesColumn = "Features";
-
-    /// <summary>Default name of the label column.</summary>
-    public const string LabelColumn = "Label";
-
     /// <summary>Loads an idx3 image file and its idx1 label file (MNIST / Fashion-MNIST format, raw or .gz).</summary>
     /// <param name="catalog">The data catalog.</param>
     /// <param name="imagesPath">idx3 images.</param>
@@ -55,8 +49,8 @@ public static class DataCatalogExtensions
         Matrix x = CsvMatrix.Read(matrixPath);
         var values = new float[x.Values.Length];
         for (int i = 0; i < values.Length; i++) values[i] = (float)x.Values[i];
-        var builder = InMemoryDataView.Create(x.Rows).AddVector(FeaturesColumn, values, [x.Columns]);
-        if (labelsPath is not null) builder.AddScalar(LabelColumn, CsvMatrix.ReadLabels(labelsPath, x.Rows));
+        var builder = InMemoryDataView.Create(x.Rows).AddVector(ColumnNames.Features, values, [x.Columns]);
+        if (labelsPath is not null) builder.AddScalar(ColumnNames.Label, CsvMatrix.ReadLabels(labelsPath, x.Rows));
         return builder.Build();
     }
 
@@ -66,8 +60,8 @@ public static class DataCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(data);
         return InMemoryDataView.Create(data.Count)
-            .AddVector(FeaturesColumn, data.Pixels, data.ImageShape)
-            .AddKey(LabelColumn, data.Labels, data.ClassNames)
+            .AddVector(ColumnNames.Features, data.Pixels, data.ImageShape)
+            .AddKey(ColumnNames.Label, data.Labels, data.ClassNames)
             .Build();
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Subspace.Torch;
 
 namespace MLNet.Subspace.ML;
 
@@ -29,6 +30,20 @@ internal static class MLNetInterop
         var type = environment.GetType();
         T? Read<T>(string name) => type.GetProperty(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(environment) is T v ? v : default;
         return (Read<int?>("Seed"), Read<int?>("GpuDeviceId"), Read<bool?>("FallbackToCpu") ?? true);
+    }
+
+    /// <summary>Where an estimator's torch work runs: its override, with every unset value taken from the environment's GPU settings.</summary>
+    /// <param name="environment">The MLContext (or its environment), or null.</param>
+    /// <param name="options">The estimator's override, or null.</param>
+    public static DeviceOptions Device(IHostEnvironment? environment, DeviceOptions? options = null)
+    {
+        var settings = Settings(environment);
+        return new DeviceOptions
+        {
+            GpuDeviceId = options?.GpuDeviceId ?? settings.GpuDeviceId,
+            FallbackToCpu = options?.FallbackToCpu ?? settings.FallbackToCpu,
+            ForceCpu = options?.ForceCpu ?? false,
+        };
     }
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_env")]

@@ -31,39 +31,33 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
     /// <summary>Defaults, defined once and used by <see cref="Options"/>, the catalog and the docs.</summary>
     internal static class Defaults
     {
-        public const string PredictedLabelColumnName = "PredictedLabel";
-        public const string ScoreColumnName = "Score";
-        public const string FeatureColumnName = "Features";
-        public const SscSolver Solver = SscSolver.ElasticNet;
+        public const string PredictedLabelColumnName = ColumnNames.PredictedLabel;
+        public const string ScoreColumnName = ColumnNames.Score;
+        public const string FeatureColumnName = ColumnNames.Features;
         public const int NumberOfNeighbours = 0;
-        public const int Seed = 0;
     }
 
     /// <summary>Every knob of the estimator.</summary>
     public sealed class Options
     {
-        /// <summary>Input vector column (known-size vector of Single). Default "Features".</summary>
+        /// <summary>Input vector column (known-size vector of Single). Default <see cref="ColumnNames.Features"/>.</summary>
         public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
 
-        /// <summary>Output cluster column (key 1..k). Default "PredictedLabel".</summary>
+        /// <summary>Output cluster column (key 1..k). Default <see cref="ColumnNames.PredictedLabel"/>.</summary>
         public string PredictedLabelColumnName { get; set; } = Defaults.PredictedLabelColumnName;
 
-        /// <summary>Output score column (vector of k Single: the row's affinity per cluster, summing to 1). Default "Score".</summary>
+        /// <summary>Output score column (vector of k Single: the row's affinity per cluster, summing to 1). Default <see cref="ColumnNames.Score"/>.</summary>
         public string ScoreColumnName { get; set; } = Defaults.ScoreColumnName;
 
         /// <summary>Number of clusters k, in [2, rows]. Required.</summary>
         public int NumberOfClusters { get; set; }
 
-        /// <summary>The solver. Default <see cref="SscSolver.ElasticNet"/> (scales to large N, best accuracy measured).</summary>
-        public SscSolver Solver { get; set; } = Defaults.Solver;
+        /// <summary>How to solve, build the graph and code rows not seen in training (solver, α, non-zeros, normalisation,
+        /// graph post-processing, dtype, device, seed); see <see cref="SscOptions.Defaults"/>. A null <see cref="SscOptions.Device"/>
+        /// follows the MLContext's GPU settings; a null <see cref="SscOptions.Seed"/> takes the MLContext's seed.</summary>
+        public SscOptions Ssc { get; set; } = new();
 
-        /// <summary>α (ADMM λ = α/μ<sub>z</sub>; EnSC γ = αγ<sub>0</sub>; faithful τ); null = the solver's default (800, 50, 1).</summary>
-        public double? Alpha { get; set; }
-
-        /// <summary>Non-zeros per code for OMP (and the out-of-sample code), in [1, rows − 1]; null = 10 (capped at rows − 1).</summary>
-        public int? MaximumNonZeros { get; set; }
-
-        /// <summary>How many strongest neighbours to output per row (0 = no neighbour columns), in [0, rows − 1]. Default 0.</summary>
+        /// <summary>How many strongest neighbours to output per row (0 = no neighbour columns), in [0, rows − 1].</summary>
         public int NumberOfNeighbours { get; set; } = Defaults.NumberOfNeighbours;
 
         /// <summary>Name of the neighbour-id column (vector of Int32, row indices of the training data, −1 where fewer exist). Default "Neighbours".</summary>
@@ -71,18 +65,6 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
 
         /// <summary>Name of the neighbour-weight column (vector of Single). Default "NeighbourWeights".</summary>
         public string NeighbourWeightsColumnName { get; set; } = "NeighbourWeights";
-
-        /// <summary>Graph post-processing (keep mass ρ, top-k, normalisation); null keeps the codes as they are.</summary>
-        public AffinityOptions? Affinity { get; set; }
-
-        /// <summary>Run the dense work in float64 instead of float32. Default false.</summary>
-        public bool UseDouble { get; set; }
-
-        /// <summary>Seed of the spectral clustering; null = the MLContext's seed, else 0.</summary>
-        public int? Seed { get; set; }
-
-        /// <summary>Device override; null follows the MLContext.</summary>
-        public DeviceOptions? Device { get; set; }
     }
 
     private readonly IHostEnvironment _env;
@@ -96,9 +78,8 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
         _options = options;
         Check(options.NumberOfClusters >= 2, nameof(Options.NumberOfClusters), "an integer in [2, rows]", options.NumberOfClusters);
         Check(options.NumberOfNeighbours >= 0, nameof(Options.NumberOfNeighbours), "an integer in [0, rows - 1]", options.NumberOfNeighbours);
-        Check(options.MaximumNonZeros is null or >= 1, nameof(Options.MaximumNonZeros), "an integer in [1, rows - 1]", options.MaximumNonZeros!);
-        Check(options.Alpha is null || (options.Alpha > 0 && double.IsFinite(options.Alpha.Value)), nameof(Options.Alpha), "a positive number", options.Alpha!);
-        Check(Enum.IsDefined(options.Solver), nameof(Options.Solver), "one of Admm, Faithful, Omp, ElasticNet", options.Solver);
+        Check(options.Ssc is not null, nameof(Options.Ssc), "an SscOptions", "null");
+        options.Ssc!.Validate();
         foreach (var (name, value) in new[] { (nameof(Options.FeatureColumnName), options.FeatureColumnName), (nameof(Options.PredictedLabelColumnName), options.PredictedLabelColumnName), (nameof(Options.ScoreColumnName), options.ScoreColumnName) })
             Check(!string.IsNullOrWhiteSpace(value), name, "a column name", value ?? "null");
     }
@@ -139,23 +120,19 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
             throw new ArgumentOutOfRangeException(nameof(input), $"Found {rows} row(s) in column '{_options.FeatureColumnName}' while a minimum of 2 is required by SscAffinityEstimator.");
         Check(_options.NumberOfClusters <= rows, nameof(Options.NumberOfClusters), $"an integer in [2, rows] = [2, {rows}]", _options.NumberOfClusters);
         Check(_options.NumberOfNeighbours <= rows - 1, nameof(Options.NumberOfNeighbours), $"an integer in [0, rows - 1] = [0, {rows - 1}]", _options.NumberOfNeighbours);
-        Check(_options.MaximumNonZeros is null || _options.MaximumNonZeros <= rows - 1, nameof(Options.MaximumNonZeros), $"an integer in [1, rows - 1] = [1, {rows - 1}]", _options.MaximumNonZeros!);
-        _options.Affinity?.Validate(rows);
-        var device = TorchDevice.Resolve(_env, _options.Device);
-        var dtype = _options.UseDouble ? torch.ScalarType.Float64 : torch.ScalarType.Float32;
-        int k = _options.MaximumNonZeros ?? Math.Min(OmpSolver.Defaults.MaximumNonZeros, rows - 1);
-        var solver = SubspaceClustering.CreateSolver(_options.Solver, dtype, _options.Alpha, k, device);
-        int seed = _options.Seed ?? MLNetInterop.Settings(_env).Seed ?? Defaults.Seed;
+        var ssc = _options.Ssc with
+        {
+            Device = _options.Ssc.Device ?? TorchDevice.Resolve(MLNetInterop.Device(_env)),
+            Seed = _options.Ssc.Seed ?? MLNetInterop.Settings(_env).Seed ?? SscOptions.Defaults.Seed,
+        };
+        ssc.Validate(rows);
         using var channel = host.Start("Fit");
         SscResult result;
         using (var scope = torch.NewDisposeScope())
-        {
-            var x = torch.tensor(values, [rows, size], torch.float32);
-            result = SubspaceClustering.Run(x, solver, _options.NumberOfClusters, _options.Affinity, seed);
-        }
-        channel.Info(MessageSensitivity.None, $"{solver.Name}: N = {rows}, D = {size}, {result.Expression.Iterations} iterations, {result.Expression.NonZerosPerSample:F2} non-zeros per code, solve {result.Expression.Seconds:F2} s, spectral {result.SpectralSeconds:F2} s");
+            result = ssc.Cluster(torch.tensor(values, [rows, size], torch.float32), _options.NumberOfClusters);
+        channel.Info(MessageSensitivity.None, $"{ssc.Describe()}: N = {rows}, D = {size}, {result.Expression.Iterations} iterations, {result.Expression.NonZerosPerSample:F2} non-zeros per code, solve {result.Expression.Seconds:F2} s, spectral {result.SpectralSeconds:F2} s");
         var settings = new SscAffinityTransformer.Settings(_options.FeatureColumnName, _options.PredictedLabelColumnName, _options.ScoreColumnName,
-            _options.NumberOfNeighbours, _options.NeighboursColumnName, _options.NeighbourWeightsColumnName, k, _options.NumberOfClusters);
+            _options.NumberOfNeighbours, _options.NeighboursColumnName, _options.NeighbourWeightsColumnName, ssc.NonZerosFor(rows), _options.NumberOfClusters);
         return new SscAffinityTransformer(_env, settings, values, size, result.Graph, result.Labels, result.Expression);
     }
 }

@@ -6,6 +6,7 @@ using MLNet.Subspace.IO;
 using MLNet.Subspace.Numerics;
 using MLNet.Subspace.Numerics.Graphs;
 using MLNet.Subspace.Numerics.Ssc;
+using TorchSharp;
 
 namespace MLNet.Subspace.ML;
 
@@ -15,8 +16,8 @@ namespace MLNet.Subspace.ML;
 /// <see cref="IRowToRowMapper"/>, so <c>PredictionEngine</c> can be used.
 /// </summary>
 /// <remarks>Rows seen in training are recognised by their exact feature vector and get their fitted cluster. Any other row gets
-/// an out-of-sample code by orthogonal matching pursuit over the training rows (k non-zeros), its neighbours are that code's
-/// support, its score the share of |code| per cluster, and its cluster the best-scoring one (missing key for a zero vector).</remarks>
+/// an out-of-sample code over the training rows (<see cref="SscOptions.CodeOutOfSample"/>, k non-zeros), its neighbours are that
+/// code's support, its score the share of |code| per cluster, and its cluster the best-scoring one (missing key for a zero vector).</remarks>
 public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
 {
     private const string Magic = "MLNSSCT2";
@@ -30,7 +31,8 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
     private readonly int _size;
     private readonly Dictionary<int, List<int>> _lookup = [];
     private readonly float[] _scores;
-    private readonly Lazy<float[]> _unitRows;
+    private readonly SscOptions _coding;
+    private readonly Lazy<torch.Tensor> _fitted;
 
     internal SscAffinityTransformer(IHostEnvironment env, Settings settings, float[] features, int size, AffinityGraph graph, int[] labels, SelfExpression expression)
     {
@@ -58,19 +60,8 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
             for (int t = 0; t < idx.Length; t++) row[labels[idx[t]]] += val[t];
             Normalize(row, _scores.AsSpan(i * k, k));
         }
-        _unitRows = new Lazy<float[]>(() =>
-        {
-            var unit = (float[])_features.Clone();
-            for (int i = 0; i < n; i++)
-            {
-                var r = unit.AsSpan(i * _size, _size);
-                double norm = 0;
-                foreach (float v in r) norm += (double)v * v;
-                float inv = norm > 0 ? (float)(1 / Math.Sqrt(norm)) : 0;
-                for (int j = 0; j < r.Length; j++) r[j] *= inv;
-            }
-            return unit;
-        });
+        _coding = new SscOptions { NonZeros = settings.MaximumNonZeros };
+        _fitted = new Lazy<torch.Tensor>(() => torch.tensor(_features, [n, _size]));
     }
 
     /// <summary>W = |C| + |C|<sup>T</sup> over the training rows.</summary>
@@ -245,57 +236,11 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         return -1;
     }
 
-    /// <summary>OMP of the unit-normalised row over the unit-normalised training rows: O(k N D).</summary>
+    /// <summary>The out-of-sample code of a row over the training rows (<see cref="SscOptions.CodeOutOfSample"/>): O(k N D).</summary>
     private (int[] Support, double[] Coefs) OutOfSampleCode(ReadOnlySpan<float> x)
     {
-        var atoms = _unitRows.Value;
-        int n = ClusterLabels.Count, d = _size;
-        double norm = 0;
-        foreach (float v in x) norm += (double)v * v;
-        if (!(norm > 0)) return ([], []);
-        var y = new double[d];
-        for (int j = 0; j < d; j++) y[j] = x[j] / Math.Sqrt(norm);
-        var residual = (double[])y.Clone();
-        var support = new List<int>();
-        double[] coefs = [];
-        for (int step = 0; step < Math.Min(_settings.MaximumNonZeros, n); step++)
-        {
-            int best = -1;
-            double bestCorr = 1e-12;
-            for (int i = 0; i < n; i++)
-            {
-                if (support.Contains(i)) continue;
-                double corr = 0;
-                for (int j = 0; j < d; j++) corr += atoms[i * d + j] * residual[j];
-                if (Math.Abs(corr) > bestCorr) { bestCorr = Math.Abs(corr); best = i; }
-            }
-            if (best < 0) break;
-            support.Add(best);
-            int s = support.Count;
-            var gram = new double[s * s];
-            var rhs = new double[s];
-            for (int p = 0; p < s; p++)
-            {
-                for (int j = 0; j < d; j++) rhs[p] += atoms[support[p] * d + j] * y[j];
-                for (int q = 0; q < s; q++)
-                {
-                    double sum = 0;
-                    for (int j = 0; j < d; j++) sum += atoms[support[p] * d + j] * atoms[support[q] * d + j];
-                    gram[p * s + q] = sum + (p == q ? 1e-12 : 0);
-                }
-            }
-            coefs = ElasticNetSolver.SolveLinear(gram, rhs, s);
-            double rr = 0;
-            for (int j = 0; j < d; j++)
-            {
-                double fit = 0;
-                for (int p = 0; p < s; p++) fit += coefs[p] * atoms[support[p] * d + j];
-                residual[j] = y[j] - fit;
-                rr += residual[j] * residual[j];
-            }
-            if (Math.Sqrt(rr) <= OmpSolver.Defaults.ResidualTolerance) break;
-        }
-        return (support.ToArray(), coefs);
+        using var scope = torch.NewDisposeScope();
+        return _coding.CodeOutOfSample(_fitted.Value, torch.tensor(x.ToArray(), [1, _size]))[0];
     }
 
     private static void Normalize(double[] mass, Span<float> into)

@@ -15,7 +15,7 @@ public static partial class SubspaceCatalog
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="model">The trained network.</param>
-    /// <param name="inputColumnName">The image vector column (C*H*W floats per row). Defaults to "Features".</param>
+    /// <param name="inputColumnName">The image vector column (C*H*W floats per row). Default <see cref="ColumnNames.Features"/>.</param>
     /// <param name="layerNames">Layer paths to read; null means every Conv2d.</param>
     /// <param name="pooling">Flatten (the paper) or global average pooling.</param>
     /// <param name="batchSize">Rows per forward pass. Defaults to 64.</param>

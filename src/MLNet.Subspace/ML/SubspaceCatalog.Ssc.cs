@@ -11,22 +11,22 @@ public static partial class SubspaceCatalog
     /// (<paramref name="outputColumnName"/>, key 1..k) and a "Score" column.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="outputColumnName">Cluster column. Default "PredictedLabel".</param>
-    /// <param name="inputColumnName">Known-size vector of Single. Default "Features".</param>
+    /// <param name="outputColumnName">Cluster column. Default <see cref="ColumnNames.PredictedLabel"/>.</param>
+    /// <param name="inputColumnName">Known-size vector of Single. Default <see cref="ColumnNames.Features"/>.</param>
     /// <param name="numberOfClusters">k, in [2, rows].</param>
-    /// <param name="solver">The solver. Default ElasticNet (EnSC).</param>
+    /// <param name="solver">The solver. Default <see cref="SscOptions.Defaults.Solver"/>.</param>
     /// <returns>The estimator.</returns>
     public static SscAffinityEstimator SscAffinity(this TransformsCatalog catalog,
         string outputColumnName = SscAffinityEstimator.Defaults.PredictedLabelColumnName,
         string inputColumnName = SscAffinityEstimator.Defaults.FeatureColumnName,
         int numberOfClusters = 2,
-        SscSolver solver = SscAffinityEstimator.Defaults.Solver)
+        SscSolver solver = SscOptions.Defaults.Solver)
         => SscAffinity(catalog, new SscAffinityEstimator.Options
         {
             PredictedLabelColumnName = outputColumnName,
             FeatureColumnName = inputColumnName,
             NumberOfClusters = numberOfClusters,
-            Solver = solver,
+            Ssc = new SscOptions { Solver = solver },
         });
 
     /// <summary>Sparse subspace clustering with every option (see <see cref="SscAffinityEstimator.Options"/>).</summary>

@@ -4,7 +4,9 @@ using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Reporting;
 using MLNet.Subspace.Torch;
 using TorchSharp;
@@ -30,7 +32,7 @@ public sealed class AnalysisRunOptions
         /// <summary>Default probe inputs per class, from the test split.</summary>
         public const int ProbesPerClass = 50;
         /// <summary>Default seed.</summary>
-        public const int Seed = 1;
+        public const int Seed = TrainerOptions.Defaults.Seed;
         /// <summary>Default number of misclassified inputs explained.</summary>
         public const int MisclassifiedCases = 6;
     }
@@ -65,8 +67,8 @@ public sealed class AnalysisRunOptions
     /// <summary>How many misclassified inputs to explain.</summary>
     public int MisclassifiedCases { get; set; } = Defaults.MisclassifiedCases;
 
-    /// <summary>How to build each layer's graph.</summary>
-    public SscSettings Ssc { get; set; } = new();
+    /// <summary>How to build each layer's graph (the same options the <c>SscAffinity</c> estimator takes).</summary>
+    public SscOptions Ssc { get; set; } = new();
 
     /// <summary>Layers to analyse by name; null means every Conv2d (shortcut convs included).</summary>
     public IReadOnlyList<string>? Layers { get; set; }
@@ -88,6 +90,8 @@ public sealed class AnalysisRunOptions
         Check(ProbesPerClass >= 2, nameof(ProbesPerClass), "an integer of 2 or more", ProbesPerClass);
         Check(SettlingThreshold is > 0 and <= 1, nameof(SettlingThreshold), "in (0, 1]", SettlingThreshold);
         Check(MisclassifiedCases >= 0, nameof(MisclassifiedCases), "0 or more", MisclassifiedCases);
+        Check(Ssc is not null, nameof(Ssc), "an SscOptions", "null");
+        Ssc!.Validate();
     }
 
     internal Dictionary<string, string> Describe() => new()
@@ -154,14 +158,15 @@ public static class AnalysisRun
             TrainingFraction = options.TrainingFraction,
             Seed = options.Seed,
             SnapshotFolder = run.PathOf("snapshots"),
-            Device = options.Device,
+            Device = MLNetInterop.Device(env, options.Device),
         };
         IReadOnlyList<EpochMetrics> metrics;
         using (var model = Create())
         {
             var adapter = progress is null ? null : new Progress<TrainingProgress>(p =>
                 progress.Report(new RunProgress("train", (p.Epoch - 1) * p.Batches + p.Batch, p.Epochs * p.Batches, $"epoch {p.Epoch}/{p.Epochs}, loss {p.RunningLoss:0.000}")));
-            metrics = new Trainer(env, trainerOptions).Train(model, train, test, adapter, cancellationToken).Epochs;
+            using var channel = env?.Register(nameof(Trainer)).Start("Train");
+            metrics = new Trainer(trainerOptions, channel is null ? null : channel.Info).Train(model, train, test, adapter, cancellationToken).Epochs;
         }
         run.MarkDone("train");
         var snapshots = Enumerable.Range(1, options.Epochs).Select(e => (e, Path.Combine(trainerOptions.SnapshotFolder, $"epoch-{e:D3}.pt"))).ToList();
@@ -200,7 +205,7 @@ public static class AnalysisRun
         ImageDataset test, AnalysisRunOptions options, IReadOnlyList<EpochMetrics>? training, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.Seed)));
-        var device = TorchDevice.Resolve(env, options.Device);
+        var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
         var epochs = new List<EpochGraphs>();
         for (int s = 0; s < snapshots.Count; s++)
         {
@@ -243,7 +248,7 @@ public static class AnalysisRun
         return new AnalysisRunResult(run.Path, report, findings);
     }
 
-    private static List<LayerGraph> BuildGraphs(LayerActivations activations, SscSettings settings, int epoch, int snapshot, int snapshots,
+    private static List<LayerGraph> BuildGraphs(LayerActivations activations, SscOptions settings, int epoch, int snapshot, int snapshots,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var graphs = new List<LayerGraph>();

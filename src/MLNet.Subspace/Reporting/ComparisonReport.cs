@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
+using MLNet.Subspace.Analysis;
 
 namespace MLNet.Subspace.Reporting;
 
@@ -43,7 +44,7 @@ public static class ComparisonReport
             .Table(table, "One row per run (comparison.csv): test accuracy, modularity of the first and last layer, depth-modularity rank correlation, SSC-CKA block structure, and SSC vs network prediction at the last layer");
         var lines = runs.Select((r, i) =>
         {
-            var q = Doubles(layerwise[i], "modularity");
+            var q = Doubles(layerwise[i], LayerwiseResult.Columns.Modularity);
             var depth = Enumerable.Range(0, q.Length).Select(k => q.Length == 1 ? 0 : k / (double)(q.Length - 1)).ToArray();
             return new LineSeriesData(r.Name, depth, q);
         }).ToList();

@@ -1,20 +1,17 @@
-using Microsoft.ML;
-using Microsoft.ML.Runtime;
-using MLNet.Subspace.ML;
 using TorchSharp;
 
 namespace MLNet.Subspace.Torch;
 
 /// <summary>
-/// A per-estimator override of where torch work runs. Any property left null falls back to the
-/// <see cref="MLContext"/> (its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/>).
+/// Where torch work should run, as plain values. In ML.NET estimators a property left null falls back to the
+/// MLContext's <c>GpuDeviceId</c> and <c>FallbackToCpu</c>; elsewhere null means the CPU and falling back to it.
 /// </summary>
 public sealed class DeviceOptions
 {
-    /// <summary>CUDA device index to use; null means "as the MLContext says" (CPU when it says nothing).</summary>
+    /// <summary>CUDA device index to use; null means the CPU (in an estimator: as the MLContext says).</summary>
     public int? GpuDeviceId { get; set; }
 
-    /// <summary>Whether to run on the CPU when the requested GPU is not available; null means "as the MLContext says".</summary>
+    /// <summary>Whether to run on the CPU when the requested GPU is not available; null means yes (in an estimator: as the MLContext says).</summary>
     public bool? FallbackToCpu { get; set; }
 
     /// <summary>Forces the CPU even when the MLContext asks for a GPU.</summary>
@@ -25,30 +22,26 @@ public sealed class DeviceOptions
 /// The one place that decides which torch device MLNet.Subspace computes on.
 /// </summary>
 /// <remarks>
-/// Precedence: <see cref="DeviceOptions"/> override, then the <see cref="MLContext"/>, then the CPU.
 /// A GPU is used only when one was asked for and CUDA is available (a CUDA backend package such as
-/// TorchSharp-cuda-linux is referenced and a device is present).
+/// TorchSharp-cuda-linux is referenced and a device is present). ML.NET faces merge the MLContext's
+/// settings into the <see cref="DeviceOptions"/> before they get here.
 /// </remarks>
 public static class TorchDevice
 {
     /// <summary>Chooses the device for a piece of work.</summary>
-    /// <param name="context">The ML.NET context (or the environment of one) whose GPU settings apply; may be null.</param>
-    /// <param name="options">A per-estimator override; may be null.</param>
+    /// <param name="options">Where to run; null means the CPU.</param>
     /// <returns>The CPU or the requested CUDA device.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The GPU id is negative.</exception>
     /// <exception cref="InvalidOperationException">A GPU was requested, none is usable and falling back to the CPU is not allowed.</exception>
-    public static torch.Device Resolve(IHostEnvironment? context = null, DeviceOptions? options = null)
+    public static torch.Device Resolve(DeviceOptions? options = null)
     {
-        if (options?.ForceCpu == true) return torch.CPU;
-        var settings = MLNetInterop.Settings(context);
-        int? gpu = options?.GpuDeviceId ?? settings.GpuDeviceId;
-        bool fallback = options?.FallbackToCpu ?? settings.FallbackToCpu;
-        if (gpu is null) return torch.CPU;
+        if (options is null || options.ForceCpu || options.GpuDeviceId is not int gpu) return torch.CPU;
         if (gpu < 0)
             throw new ArgumentOutOfRangeException(nameof(options), gpu, $"The GPU device id must be 0 or more. Got {gpu} instead.");
 
-        string? reason = CudaUnavailableReason(gpu.Value);
-        if (reason is null) return torch.device(DeviceType.CUDA, gpu.Value);
-        if (fallback) return torch.CPU;
+        string? reason = CudaUnavailableReason(gpu);
+        if (reason is null) return torch.device(DeviceType.CUDA, gpu);
+        if (options.FallbackToCpu ?? true) return torch.CPU;
         throw new InvalidOperationException(
             $"GPU device {gpu} was requested (GpuDeviceId = {gpu}) but {reason}. " +
             "Reference the TorchSharp-cuda-linux package on a machine with an NVIDIA GPU, " +

@@ -2,6 +2,7 @@ using MLNet.Subspace.Analysis;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Numerics.Synthetic;
+using MLNet.Subspace.Models.Activations;
 
 namespace MLNet.Subspace.Tests.Analysis;
 
@@ -12,7 +13,7 @@ namespace MLNet.Subspace.Tests.Analysis;
 public class AnalysisPipelineTests
 {
     private const int Classes = 4, PerClass = 30;
-    private static readonly SscSettings Settings = new() { Solver = SscSolver.Admm };
+    private static readonly SscOptions Settings = new() { Solver = SscSolver.Admm };
 
     internal static LayerActivations Synthetic(int seed, double structure = 1.0, int[]? wrong = null)
     {

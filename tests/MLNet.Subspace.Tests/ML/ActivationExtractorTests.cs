@@ -4,6 +4,7 @@ using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Torch;
+using MLNet.Subspace.Models.Activations;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

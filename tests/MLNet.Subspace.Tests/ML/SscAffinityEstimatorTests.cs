@@ -33,7 +33,7 @@ public class SscAffinityEstimatorTests
         return (view, values, labels);
     }
 
-    private static SscAffinityEstimator.Options Options(SscSolver solver = SscSolver.ElasticNet) => new() { NumberOfClusters = 3, Solver = solver, NumberOfNeighbours = 4 };
+    private static SscAffinityEstimator.Options Options(SscSolver solver = SscSolver.Ensc) => new() { NumberOfClusters = 3, Ssc = new SscOptions { Solver = solver }, NumberOfNeighbours = 4 };
 
     /// <summary>The SchemaShape of a schema (ML.NET's SchemaShape.Create is internal).</summary>
     private static SchemaShape Shape(DataViewSchema schema) => new(schema.Select(c => c.Type switch
@@ -46,7 +46,7 @@ public class SscAffinityEstimatorTests
     private static int[] Clusters(IDataView transformed) => transformed.GetColumn<uint>("PredictedLabel").Select(k => (int)k - 1).ToArray();
 
     [Theory]
-    [InlineData(SscSolver.ElasticNet)]
+    [InlineData(SscSolver.Ensc)]
     [InlineData(SscSolver.Omp)]
     [InlineData(SscSolver.Admm)]
     public void Fit_And_Transform_Recover_The_Subspaces(SscSolver solver)
@@ -174,9 +174,9 @@ public class SscAffinityEstimatorTests
         var ml = new MLContext(1);
         var (view, _, _) = Data(per: 3);
 
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Solver = SscSolver.Omp, MaximumNonZeros = 9 }).Fit(view));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Ssc = new SscOptions { Solver = SscSolver.Omp, NonZeros = 9 } }).Fit(view));
 
-        Assert.Contains("'MaximumNonZeros'", e.Message);
+        Assert.Contains("'NonZeros'", e.Message);
         Assert.Contains("[1, 8]", e.Message);
     }
 
@@ -215,7 +215,7 @@ public class SscAffinityEstimatorTests
 
         Assert.Equal(options.PredictedLabelColumnName, parameters.Single(p => p.Name == "outputColumnName").DefaultValue);
         Assert.Equal(options.FeatureColumnName, parameters.Single(p => p.Name == "inputColumnName").DefaultValue);
-        Assert.Equal(options.Solver, parameters.Single(p => p.Name == "solver").DefaultValue);
+        Assert.Equal(options.Ssc.Solver, parameters.Single(p => p.Name == "solver").DefaultValue);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public class SscAffinityEstimatorTests
         int n = 200_000;
         var view = InMemoryDataView.Create(n).AddVector("Features", Enumerable.Range(0, n).Select(i => (float)Math.Sin(i)).ToArray(), [1]).Build();
 
-        var e = Assert.Throws<InsufficientMemoryException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 2, Solver = SscSolver.Admm }).Fit(view));
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 2, Ssc = new SscOptions { Solver = SscSolver.Admm } }).Fit(view));
 
         Assert.Contains("omp or ensc", e.Message);
     }

@@ -1,3 +1,4 @@
+using MLNet.Subspace.Analysis;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Buffers.Binary;
@@ -99,7 +100,7 @@ public class HtmlReportTests
     public void DataFrame_Csv_Round_Trips_With_Invariant_Numbers()
     {
         using var temp = new TempFolder();
-        var frame = DataFrameIO.SquareMatrix(["conv1", "conv2"], new[,] { { 1.0, 0.25 }, { 0.25, 1.0 } });
+        var frame = SquareMatrixTable.Create(["conv1", "conv2"], new[,] { { 1.0, 0.25 }, { 0.25, 1.0 } });
 
         DataFrameIO.SaveCsv(frame, temp.File("cka.csv"));
 
@@ -122,7 +123,7 @@ public class HtmlReportInBrowserTests
         for (int i = 0; i < 4; i++) m[i, i] = 1;
         new HtmlReport("browser check")
             .Section("Heatmap").Figure(Plots.Heatmap("SSC-CKA", m), "layers")
-            .Section("Table").Table(DataFrameIO.SquareMatrix(["a", "b", "c", "d"], m), "cka")
+            .Section("Table").Table(SquareMatrixTable.Create(["a", "b", "c", "d"], m), "cka")
             .Gallery("neighbours", [new GalleryItem(PngImage.DataUri(new float[28 * 28], 1, 28, 28), ["query"], Highlight: true)])
             .Save(temp.File("report.html"));
 

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Subspace.ML;
 using MLNet.Subspace.Torch;
 using TorchSharp;
 
@@ -11,7 +12,7 @@ public class TorchDeviceTests
     public void Defaults_To_The_Cpu()
     {
         Assert.Equal(DeviceType.CPU, TorchDevice.Resolve().type);
-        Assert.Equal(DeviceType.CPU, TorchDevice.Resolve(new MLContext(1)).type);
+        Assert.Equal(DeviceType.CPU, new MLContext(1).GetTorchDevice().type);
     }
 
     [Fact]
@@ -19,7 +20,7 @@ public class TorchDeviceTests
     {
         var context = new MLContext(1) { GpuDeviceId = 0, FallbackToCpu = true };
 
-        Assert.Equal(torch.cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, TorchDevice.Resolve(context).type);
+        Assert.Equal(torch.cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, context.GetTorchDevice().type);
     }
 
     [Fact]
@@ -28,11 +29,11 @@ public class TorchDeviceTests
         var context = new MLContext(1) { GpuDeviceId = 0, FallbackToCpu = false };
         if (torch.cuda.is_available())
         {
-            Assert.Equal(DeviceType.CUDA, TorchDevice.Resolve(context).type);
+            Assert.Equal(DeviceType.CUDA, context.GetTorchDevice().type);
             return;
         }
 
-        var e = Assert.Throws<InvalidOperationException>(() => TorchDevice.Resolve(context));
+        var e = Assert.Throws<InvalidOperationException>(() => context.GetTorchDevice());
 
         Assert.Contains("GPU device 0", e.Message);
         Assert.Contains("TorchSharp-cuda-linux", e.Message);
@@ -44,10 +45,10 @@ public class TorchDeviceTests
     {
         var context = new MLContext(1) { GpuDeviceId = 0, FallbackToCpu = false };
 
-        Assert.Equal(DeviceType.CPU, TorchDevice.Resolve(context, new DeviceOptions { ForceCpu = true }).type);
+        Assert.Equal(DeviceType.CPU, context.GetTorchDevice(new DeviceOptions { ForceCpu = true }).type);
         var expectedWithFallback = torch.cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU;
-        Assert.Equal(expectedWithFallback, TorchDevice.Resolve(context, new DeviceOptions { FallbackToCpu = true }).type);
-        Assert.Throws<ArgumentOutOfRangeException>(() => TorchDevice.Resolve(null, new DeviceOptions { GpuDeviceId = -1 }));
+        Assert.Equal(expectedWithFallback, context.GetTorchDevice(new DeviceOptions { FallbackToCpu = true }).type);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TorchDevice.Resolve(new DeviceOptions { GpuDeviceId = -1 }));
     }
 
     [Fact]

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.ML.Runtime;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.IO;
-using MLNet.Subspace.ML;
 using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,15 +28,15 @@ namespace MLNet.Subspace.Models.Training;
 public sealed class Trainer
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-    private readonly IHostEnvironment? _env;
+    private readonly Action<string>? _log;
     private readonly TrainerOptions _options;
 
     /// <summary>Creates a trainer.</summary>
-    /// <param name="env">An ML.NET environment (an MLContext) for logging and device settings, or null.</param>
     /// <param name="options">Settings; null for the defaults.</param>
-    public Trainer(IHostEnvironment? env = null, TrainerOptions? options = null)
+    /// <param name="log">Receives one line when a run resumes and one per finished epoch, or null.</param>
+    public Trainer(TrainerOptions? options = null, Action<string>? log = null)
     {
-        _env = env;
+        _log = log;
         _options = options ?? new TrainerOptions();
         _options.Validate();
     }
@@ -57,8 +55,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         if (evaluation is not null && !evaluation.ImageShape.SequenceEqual(train.ImageShape))
             throw new ArgumentException($"The evaluation images have shape [{string.Join(", ", evaluation.ImageShape)}] but the training images [{string.Join(", ", train.ImageShape)}].", nameof(evaluation));
-        var device = TorchDevice.Resolve(_env, _options.Device);
-        using var ch = _env?.Register(nameof(Trainer)).Start("Train");
+        var device = TorchDevice.Resolve(_options.Device);
         int[] subset = Subset(train.Labels, train.ClassNames.Count, _options.TrainingFraction, _options.Seed);
         model.to(device);
         var parameters = model.parameters().ToList();
@@ -66,7 +63,7 @@ public sealed class Trainer
 
         var history = new List<EpochMetrics>();
         int start = _options.SnapshotFolder is null ? 0 : Resume(model, optimizer, history);
-        if (start > 0) ch?.Info($"Resumed from the snapshot of epoch {start} in {_options.SnapshotFolder}.");
+        if (start > 0) _log?.Invoke($"Resumed from the snapshot of epoch {start} in {_options.SnapshotFolder}.");
         int batches = (subset.Length + _options.BatchSize - 1) / _options.BatchSize;
         for (int epoch = start; epoch < _options.Epochs; epoch++)
         {
@@ -104,7 +101,7 @@ public sealed class Trainer
             var metrics = new EpochMetrics(epoch + 1, lr, lossSum / order.Length, (double)correct / order.Length, testLoss, testAccuracy, order.Length, clock.Elapsed.TotalSeconds);
             history.Add(metrics);
             if (_options.SnapshotFolder is not null) SaveSnapshot(model, optimizer, history);
-            ch?.Info(Describe(metrics, _options.Epochs));
+            _log?.Invoke(Describe(metrics, _options.Epochs));
             progress?.Report(new TrainingProgress(epoch + 1, _options.Epochs, batches, batches, metrics.TrainLoss, metrics));
         }
         model.eval();

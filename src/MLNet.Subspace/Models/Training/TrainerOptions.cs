@@ -30,7 +30,7 @@ public sealed class TrainerOptions
         public const double Gamma = 0.1;
         public const int CropPadding = 4;
         public const double TrainingFraction = 1.0;
-        public const int Seed = 0;
+        public const int Seed = 1;
         public const int EvaluationBatchSize = 256;
     }
 
@@ -67,7 +67,7 @@ public sealed class TrainerOptions
     /// <summary>Share of the training set used, drawn class-balanced (the same share of each class) and seeded; in (0, 1]. Defaults to 1.</summary>
     public double TrainingFraction { get; set; } = Defaults.TrainingFraction;
 
-    /// <summary>Seed of the subset, the shuffles and the augmentation. Defaults to 0.</summary>
+    /// <summary>Seed of the subset, the shuffles and the augmentation. Default <see cref="Defaults.Seed"/>.</summary>
     public int Seed { get; set; } = Defaults.Seed;
 
     /// <summary>Folder for per-epoch snapshots (epoch-NNN.pt, epoch-NNN.optim.pt, epoch-NNN.json); null means none. A run finds its last snapshot there and resumes from it.</summary>
@@ -76,7 +76,7 @@ public sealed class TrainerOptions
     /// <summary>Images per evaluation forward pass. Defaults to 256.</summary>
     public int EvaluationBatchSize { get; set; } = Defaults.EvaluationBatchSize;
 
-    /// <summary>Device override; null means as the environment says (CPU by default).</summary>
+    /// <summary>Where to train; null means the CPU (the analysis run and the CLI merge in an MLContext's GPU settings).</summary>
     public DeviceOptions? Device { get; set; }
 
     internal void Validate()

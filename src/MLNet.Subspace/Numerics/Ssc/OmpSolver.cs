@@ -78,13 +78,55 @@ public sealed class OmpSolver : SelfExpressionSolver
         return (SparseMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray()), maxSteps, true);
     }
 
+    /// <summary>
+    /// Codes of new samples over a dictionary of fitted samples (out-of-sample SSC-OMP): the same greedy steps as
+    /// <see cref="SelfExpressionSolver.Solve"/>, with no sample excluded, up to <see cref="MaximumNonZeros"/> (at most N) atoms.
+    /// </summary>
+    /// <param name="fitted">N x D dictionary, one sample per row (used at unit length).</param>
+    /// <param name="queries">M x D new samples, one per row (used at unit length; a zero query gets an empty code).</param>
+    /// <returns>Per query, the dictionary rows used and their coefficients, in the order they were chosen.</returns>
+    /// <remarks>Cost O(k N D) per query; memory O(N D + M k).</remarks>
+    public IReadOnlyList<(int[] Support, double[] Coefficients)> Code(Tensor fitted, Tensor queries)
+    {
+        ArgumentNullException.ThrowIfNull(fitted);
+        ArgumentNullException.ThrowIfNull(queries);
+        if (fitted.dim() != 2 || queries.dim() != 2 || fitted.shape[1] != queries.shape[1])
+            throw new ArgumentException($"Expected an N x D dictionary and M x D queries. Got [{string.Join(", ", fitted.shape)}] and [{string.Join(", ", queries.shape)}] instead.");
+        int n = (int)fitted.shape[0], m = (int)queries.shape[0], k = MaximumNonZeros;
+        if (k < 1 || k > n)
+            throw new ArgumentOutOfRangeException(nameof(MaximumNonZeros), $"The 'MaximumNonZeros' (k) option of OmpSolver must be an integer in [1, N] = [1, {n}] for out-of-sample codes. Got {k} instead.");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var xn = NormalizeColumns(fitted.to(DType, Device ?? CPU).t());
+        var (selected, coefs, _) = SolveBatch(xn.t().contiguous(), xn.contiguous(), NormalizeColumns(queries.to(DType, Device ?? CPU).t()), start: -1, k);
+        var sel = selected.to(ScalarType.Int32).cpu().data<int>().ToArray();
+        var cf = coefs.to(ScalarType.Float64).cpu().data<double>().ToArray();
+        var codes = new (int[], double[])[m];
+        for (int j = 0; j < m; j++)
+        {
+            var support = new List<int>(k);
+            var values = new List<double>(k);
+            for (int s = 0; s < k; s++)
+            {
+                double v = cf[j * k + s];
+                if (v == 0 || !double.IsFinite(v)) continue;
+                support.Add(sel[j * k + s]);
+                values.Add(v);
+            }
+            codes[j] = (support.ToArray(), values.ToArray());
+        }
+        return codes;
+    }
+
+    /// <summary>Greedy steps for the b samples <paramref name="y"/> (D x b); sample j is column <paramref name="start"/> + j of the
+    /// dictionary and may not represent itself, unless <paramref name="start"/> is negative (out-of-sample queries).</summary>
     private (Tensor Selected, Tensor Coefs, int Steps) SolveBatch(Tensor atoms, Tensor atomsT, Tensor y, int start, int k)
     {
         long b = y.shape[1], d = y.shape[0];
         var dev = y.device;
         var selected = zeros(b, k, dtype: ScalarType.Int64, device: dev);
         var coefs = zeros(b, k, dtype: y.dtype, device: dev);
-        var self = arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(1); // b x 1
+        var self = start < 0 ? null : arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(1); // b x 1
         var residual = y.clone();
         var active = y.norm(0) > ResidualTolerance; // zero samples never start
         var yb = y.t().unsqueeze(2); // b x D x 1
@@ -94,7 +136,7 @@ public sealed class OmpSolver : SelfExpressionSolver
             using var scope = NewDisposeScope();
             steps = s + 1;
             var corr = residual.t().matmul(atomsT).abs_(); // b x N
-            corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));
+            if (self is not null) corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));
             if (s > 0) corr.scatter_(1, selected[.., ..s], zeros(selected[.., ..s].shape, corr.dtype, corr.device));
             var (best, pick) = corr.max(1);
             active.logical_and_(best > 1e-12); // nothing correlates with the residual any more

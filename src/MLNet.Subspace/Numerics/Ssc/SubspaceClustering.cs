@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Numerics.Ssc;
 
-/// <summary>The SSC solvers by name.</summary>
+/// <summary>The SSC solvers; <see cref="SscOptions.SolverName"/> spells them for command lines and files.</summary>
 public enum SscSolver
 {
     /// <summary>Exact ADMM-Lasso (<see cref="AdmmLassoSolver"/>).</summary>
@@ -14,8 +14,8 @@ public enum SscSolver
     Faithful,
     /// <summary>Orthogonal matching pursuit (<see cref="OmpSolver"/>).</summary>
     Omp,
-    /// <summary>Elastic net with an oracle-guided active set (<see cref="ElasticNetSolver"/>).</summary>
-    ElasticNet,
+    /// <summary>Elastic-net subspace clustering (EnSC) with an oracle-guided active set (<see cref="ElasticNetSolver"/>).</summary>
+    Ensc,
 }
 
 /// <summary>Result of the whole SSC pipeline: codes, graph, clusters and phase timings.</summary>
@@ -25,24 +25,9 @@ public enum SscSolver
 /// <param name="SpectralSeconds">Seconds of spectral clustering.</param>
 public sealed record SscResult(SelfExpression Expression, AffinityGraph Graph, int[] Labels, double SpectralSeconds);
 
-/// <summary>Sparse subspace clustering end to end: solve → W = |C| + |C|<sup>T</sup> → spectral clustering (You et al.'s template).</summary>
+/// <summary>Sparse subspace clustering end to end with a given solver: solve → W = |C| + |C|<sup>T</sup> → spectral clustering (You et al.'s template). <see cref="SscOptions.Cluster"/> is the configured way in.</summary>
 public static class SubspaceClustering
 {
-    /// <summary>Creates a solver with its defaults, overriding the few knobs the CLI and the estimator expose.</summary>
-    /// <param name="solver">Which solver.</param>
-    /// <param name="dtype">Element type of the dense work.</param>
-    /// <param name="alpha">Regularisation α (ADMM: λ = α/μ<sub>z</sub>; EnSC: γ = α γ<sub>0</sub>); null keeps the solver default.</param>
-    /// <param name="k">Non-zeros per code (OMP) or the active-set start size (EnSC); null keeps the default.</param>
-    /// <param name="device">Torch device; null is the CPU.</param>
-    public static SelfExpressionSolver CreateSolver(SscSolver solver, ScalarType dtype = ScalarType.Float32, double? alpha = null, int? k = null, Device? device = null) => solver switch
-    {
-        SscSolver.Admm => new AdmmLassoSolver { DType = dtype, Device = device, Alpha = alpha ?? AdmmLassoSolver.Defaults.Alpha },
-        SscSolver.Faithful => new FaithfulAdmmSolver { DType = dtype == ScalarType.Float32 ? ScalarType.Float64 : dtype, Device = device, Tau = alpha ?? FaithfulAdmmSolver.Defaults.Tau },
-        SscSolver.Omp => new OmpSolver { DType = dtype, Device = device, MaximumNonZeros = k ?? OmpSolver.Defaults.MaximumNonZeros },
-        SscSolver.ElasticNet => new ElasticNetSolver { DType = dtype, Device = device, Alpha = alpha ?? ElasticNetSolver.Defaults.Alpha },
-        _ => throw new ArgumentOutOfRangeException(nameof(solver), $"Unknown SSC solver {solver}."),
-    };
-
     /// <summary>Runs the pipeline.</summary>
     /// <param name="samples">N x D, one sample per row.</param>
     /// <param name="solver">The solver.</param>

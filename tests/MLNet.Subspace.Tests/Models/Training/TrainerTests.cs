@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
@@ -63,22 +62,21 @@ public class TrainerTests
         var (train, test) = FashionMnist.Value;
         using var folderA = new TempFolder();
         using var folderB = new TempFolder();
-        var ml = new MLContext(1);
         var log = new List<string>();
-        ml.Log += (_, e) => { if (e.Source.Contains(nameof(Trainer))) lock (log) log.Add(e.Message); };
+        void Log(string line) { lock (log) log.Add(line); }
 
         // When one run trains two epochs uninterrupted
         var clock = Stopwatch.StartNew();
         using var uninterrupted = NewModel(5);
-        var full = new Trainer(ml, Options(folderA.Path)).Train(uninterrupted, train, test);
+        var full = new Trainer(Options(folderA.Path), Log).Train(uninterrupted, train, test);
         var seconds = clock.Elapsed.TotalSeconds;
 
         // and another is interrupted after epoch 1, then resumed in a fresh process-like state
         using var cancel = new CancellationTokenSource();
         using (var interrupted = NewModel(5))
-            Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(ml, Options(folderB.Path)).Train(interrupted, train, test, new CancelAfterEpoch(1, cancel), cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(Options(folderB.Path)).Train(interrupted, train, test, new CancelAfterEpoch(1, cancel), cancel.Token));
         using var resumed = NewModel(99); // other initial weights: the snapshot must replace them
-        var continued = new Trainer(ml, Options(folderB.Path)).Train(resumed, train, test);
+        var continued = new Trainer(Options(folderB.Path), Log).Train(resumed, train, test);
 
         // Then the model reaches a usable accuracy after two short epochs (71.4 % on the first 500 test images when written; chance is 10 %)
         Assert.Equal(2, full.Epochs.Count);
@@ -90,7 +88,7 @@ public class TrainerTests
         Assert.Equal(Weights(uninterrupted), Weights(resumed));
         Assert.Equal(full.Epochs[^1].TestAccuracy, continued.Epochs[^1].TestAccuracy);
         Assert.Equal(full.Epochs[0], continued.Epochs[0] with { Seconds = full.Epochs[0].Seconds });
-        // and each epoch left a snapshot with its metrics, and the MLContext log heard about it
+        // and each epoch left a snapshot with its metrics, and the log heard about it
         foreach (string suffix in new[] { ".pt", ".optim.pt", ".json" })
             Assert.True(File.Exists(Path.Combine(folderA.Path, "epoch-002" + suffix)));
         Assert.Contains("\"TestAccuracy\"", File.ReadAllText(Path.Combine(folderA.Path, "epoch-002.json")));
@@ -105,13 +103,13 @@ public class TrainerTests
         using var folderA = new TempFolder();
         using var folderB = new TempFolder();
         using var uninterrupted = NewModel(2);
-        new Trainer(null, Options(folderA.Path, augment: true)).Train(uninterrupted, train);
+        new Trainer(Options(folderA.Path, augment: true)).Train(uninterrupted, train);
 
         using var cancel = new CancellationTokenSource();
         using (var interrupted = NewModel(2))
-            Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(null, Options(folderB.Path, augment: true)).Train(interrupted, train, null, new CancelAfterEpoch(1, cancel), cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(Options(folderB.Path, augment: true)).Train(interrupted, train, null, new CancelAfterEpoch(1, cancel), cancel.Token));
         using var resumed = NewModel(3);
-        var result = new Trainer(null, Options(folderB.Path, augment: true)).Train(resumed, train);
+        var result = new Trainer(Options(folderB.Path, augment: true)).Train(resumed, train);
 
         Assert.Equal(1, result.ResumedFromEpoch);
         Assert.Equal(Weights(uninterrupted), Weights(resumed));
@@ -125,11 +123,11 @@ public class TrainerTests
         var options = Options(folder.Path);
         options.Epochs = 1;
         options.TrainingFraction = 0.005;
-        using (var model = NewModel(1)) new Trainer(null, options).Train(model, train);
+        using (var model = NewModel(1)) new Trainer(options).Train(model, train);
 
         options.Seed = 12;
         using var other = NewModel(1);
-        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(null, options).Train(other, train));
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Train(other, train));
         Assert.Contains("other settings", e.Message);
     }
 
@@ -171,7 +169,7 @@ public class TrainerTests
         var property = typeof(TrainerOptions).GetProperty(name)!;
         property.SetValue(options, Convert.ChangeType(value, property.PropertyType));
 
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(null, options));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(options));
 
         Assert.Contains($"The '{name}' option of Trainer", e.Message);
     }

@@ -1,12 +1,12 @@
-using MLNet.Subspace.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNet.Subspace.Torch;
+namespace MLNet.Subspace.Models.Activations;
 
 /// <summary>
-/// Runs a network in eval mode under <c>no_grad</c> on batches of flat inputs and copies the chosen
-/// layers' outputs (flattened or globally average-pooled) and the softmax scores into managed arrays.
+/// The TorchSharp activation source: runs a network in eval mode under <c>no_grad</c> on batches of flat inputs and copies
+/// the chosen layers' outputs (read through forward hooks, flattened or globally average-pooled) and the softmax scores
+/// into managed arrays.
 /// </summary>
 /// <remarks>
 /// Thread-safe: forward passes of one engine are serialised by a lock (libtorch already uses every
@@ -14,13 +14,21 @@ namespace MLNet.Subspace.Torch;
 /// <c>no_grad</c> guard and dispose scope are opened on the calling thread. Cost per batch: one
 /// forward pass plus a copy of sum_l d_l floats per input.
 /// </remarks>
-internal sealed class ActivationEngine
+public sealed class TorchActivationSource : IActivationSource
 {
     private readonly object _gate = new();
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly nn.Module<Tensor, Tensor>[] _modules;
 
-    public ActivationEngine(nn.Module<Tensor, Tensor> model, IReadOnlyList<SelectedLayer> layers, int[] inputShape, ActivationPooling pooling, Device device, string inputDescription)
+    /// <summary>Probes <paramref name="model"/> once with two zero inputs to learn every layer's shape and the number of classes.</summary>
+    /// <param name="model">The network; moved to <paramref name="device"/> and set to eval mode.</param>
+    /// <param name="layers">The layers to read (see <see cref="LayerSelector.Select"/>).</param>
+    /// <param name="inputShape">Shape of one input (channels, height, width).</param>
+    /// <param name="pooling">Flatten (the paper) or global average pooling.</param>
+    /// <param name="device">Where to run.</param>
+    /// <param name="inputDescription">Where the inputs come from, for messages (e.g. "column 'Features'").</param>
+    /// <exception cref="ArgumentException">A layer cannot be captured, or the model rejects the input shape.</exception>
+    public TorchActivationSource(nn.Module<Tensor, Tensor> model, IReadOnlyList<SelectedLayer> layers, int[] inputShape, ActivationPooling pooling, Device device, string inputDescription)
     {
         _model = model;
         Layers = layers;
@@ -51,29 +59,34 @@ internal sealed class ActivationEngine
         }
     }
 
+    /// <summary>The layers read, in registration order.</summary>
     public IReadOnlyList<SelectedLayer> Layers { get; }
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> LayerNames => Layers.Select(l => l.Name).ToArray();
+
+    /// <inheritdoc />
     public int[] InputShape { get; }
 
+    /// <summary>Values in one input.</summary>
     public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
 
+    /// <summary>Flatten or global average pooling.</summary>
     public ActivationPooling Pooling { get; }
 
+    /// <summary>Where the network runs.</summary>
     public Device Device { get; }
 
+    /// <inheritdoc />
     public int Classes { get; }
 
-    /// <summary>Per-input shape of each layer's output after pooling.</summary>
+    /// <inheritdoc />
     public int[][] LayerShapes { get; private set; } = [];
 
-    /// <summary>Per-input length of each layer's vector.</summary>
+    /// <inheritdoc />
     public int[] LayerSizes { get; private set; } = [];
 
-    /// <summary>
-    /// Runs one batch. <paramref name="inputs"/> holds at least rows x InputSize values; the chosen
-    /// layers' vectors go into <paramref name="layerOutputs"/>[l] (rows x LayerSizes[l], only where
-    /// <paramref name="active"/>[l]) and the softmax scores into <paramref name="scores"/> (rows x Classes) when not null.
-    /// </summary>
+    /// <inheritdoc />
     public void Run(float[] inputs, int rows, bool[] active, float[]?[] layerOutputs, float[]? scores, float[]? logits = null)
     {
         lock (_gate)

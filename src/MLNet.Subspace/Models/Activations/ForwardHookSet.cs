@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNet.Subspace.Torch;
+namespace MLNet.Subspace.Models.Activations;
 
 /// <summary>
 /// Forward hooks on several modules, removed together on <see cref="Dispose"/> (TorchSharp's

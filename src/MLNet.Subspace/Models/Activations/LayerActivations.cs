@@ -1,11 +1,8 @@
-using Microsoft.ML;
 using MLNet.Subspace.Data;
-using MLNet.Subspace.Models;
-using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNet.Subspace.ML;
+namespace MLNet.Subspace.Models.Activations;
 
 /// <summary>
 /// Activations of chosen layers for N inputs, computed once and held in memory: per layer an
@@ -82,19 +79,6 @@ public sealed class LayerActivations
         return (Values[l], Size(l));
     }
 
-    /// <summary>An in-memory data view: one vector column per layer (named by its path), Score, PredictedLabel and (when known) Label.</summary>
-    /// <returns>The view.</returns>
-    public IDataView ToDataView()
-    {
-        var builder = InMemoryDataView.Create(Count);
-        for (int l = 0; l < LayerNames.Count; l++)
-            builder.AddVector(LayerNames[l], Values[l], LayerShapes[l]);
-        builder.AddVector("Score", Scores, [Classes], ClassNames);
-        builder.AddKey("PredictedLabel", Predictions, ClassNames);
-        if (Labels is not null) builder.AddKey("Label", Labels, ClassNames);
-        return builder.Build();
-    }
-
     /// <summary>
     /// Runs <paramref name="model"/> once over <paramref name="inputs"/> (for instance a
     /// class-balanced probe set from <see cref="ProbeSampling.ClassBalanced"/>) and keeps the
@@ -116,27 +100,44 @@ public sealed class LayerActivations
         ArgumentNullException.ThrowIfNull(inputs);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"The 'batchSize' argument must be 1 or more. Got {batchSize} instead.");
         layers ??= LayerSelector.Select(model);
-        var engine = new ActivationEngine(model, layers, inputs.ImageShape, pooling, device ?? torch.CPU, "the probe images");
-        var names = layers.Select(l => l.Name).ToArray();
-        CheckFits(inputs.Count, names, engine.LayerSizes, engine.Classes, maximumBytes);
+        return Extract(new TorchActivationSource(model, layers, inputs.ImageShape, pooling, device ?? torch.CPU, "the probe images"), inputs, batchSize, maximumBytes);
+    }
+
+    /// <summary>Runs <paramref name="source"/> once over <paramref name="inputs"/> and keeps every layer it reads.</summary>
+    /// <param name="source">The activation source (a TorchSharp network today; see <see cref="IActivationSource"/>).</param>
+    /// <param name="inputs">The probe images, of the source's input shape; their labels become <see cref="Labels"/>.</param>
+    /// <param name="batchSize">Inputs per forward pass.</param>
+    /// <param name="maximumBytes">The memory the result may take; null means half of what .NET may use.</param>
+    /// <returns>The activations.</returns>
+    /// <exception cref="ArgumentException">The images do not have the source's input shape.</exception>
+    /// <exception cref="InsufficientMemoryException">The result would not fit; the message gives the estimate.</exception>
+    public static LayerActivations Extract(IActivationSource source, ImageDataset inputs, int batchSize = 64, long? maximumBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"The 'batchSize' argument must be 1 or more. Got {batchSize} instead.");
+        if (!inputs.ImageShape.SequenceEqual(source.InputShape))
+            throw new ArgumentException($"The activation source expects inputs of shape [{string.Join(", ", source.InputShape)}] but the images have shape [{string.Join(", ", inputs.ImageShape)}].", nameof(inputs));
+        var names = source.LayerNames.ToArray();
+        CheckFits(inputs.Count, names, source.LayerSizes, source.Classes, maximumBytes);
         int n = inputs.Count, d0 = inputs.ImageSize;
-        var values = engine.LayerSizes.Select(d => new float[(long)n * d]).ToArray();
-        var scores = new float[(long)n * engine.Classes];
-        var all = Enumerable.Repeat(true, layers.Count).ToArray();
+        var values = source.LayerSizes.Select(d => new float[(long)n * d]).ToArray();
+        var scores = new float[(long)n * source.Classes];
+        var all = Enumerable.Repeat(true, names.Length).ToArray();
         var buffer = new float[(long)batchSize * d0];
-        var batchOut = engine.LayerSizes.Select(d => new float[(long)batchSize * d]).ToArray();
-        var batchScores = new float[(long)batchSize * engine.Classes];
+        var batchOut = source.LayerSizes.Select(d => new float[(long)batchSize * d]).ToArray();
+        var batchScores = new float[(long)batchSize * source.Classes];
         for (int start = 0; start < n; start += batchSize)
         {
             int rows = Math.Min(batchSize, n - start);
             inputs.Pixels.AsSpan(start * d0, rows * d0).CopyTo(buffer);
-            engine.Run(buffer, rows, all, batchOut!, batchScores);
+            source.Run(buffer, rows, all, batchOut!, batchScores);
             for (int l = 0; l < values.Length; l++)
-                Array.Copy(batchOut[l], 0, values[l], (long)start * engine.LayerSizes[l], (long)rows * engine.LayerSizes[l]);
-            Array.Copy(batchScores, 0, scores, (long)start * engine.Classes, (long)rows * engine.Classes);
+                Array.Copy(batchOut[l], 0, values[l], (long)start * source.LayerSizes[l], (long)rows * source.LayerSizes[l]);
+            Array.Copy(batchScores, 0, scores, (long)start * source.Classes, (long)rows * source.Classes);
         }
-        return new LayerActivations(names, engine.LayerShapes, values, scores, engine.Classes, inputs.Labels.ToArray(),
-            inputs.ClassNames.Count == engine.Classes ? inputs.ClassNames.ToArray() : Enumerable.Range(0, engine.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        return new LayerActivations(names, source.LayerShapes, values, scores, source.Classes, inputs.Labels.ToArray(),
+            inputs.ClassNames.Count == source.Classes ? inputs.ClassNames.ToArray() : Enumerable.Range(0, source.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     /// <summary>Bytes the activations of <paramref name="rows"/> inputs take: 4 rows (sum_l d_l + classes).</summary>
