@@ -3,7 +3,7 @@ using System.Text;
 namespace MLNet.Subspace.IO;
 
 /// <summary>Writes files so that readers never see a half-written one: write to a temporary name, then rename.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes text through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
     /// <param name="path">The destination.</param>

@@ -32,13 +32,19 @@ namespace MLNet.Subspace.ML;
 public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtractorTransformer>
 {
     /// <summary>The defaults of <see cref="Options"/>, shared with the catalog and the docs.</summary>
-    internal static class Defaults
+    public static class Defaults
     {
+        /// <summary>Default input column name: ColumnNames.Features.</summary>
         public const string InputColumnName = ColumnNames.Features;
+        /// <summary>Default output column prefix: "".</summary>
         public const string OutputColumnPrefix = "";
+        /// <summary>Default score column name: ColumnNames.Score.</summary>
         public const string ScoreColumnName = ColumnNames.Score;
+        /// <summary>Default predicted label column name: ColumnNames.PredictedLabel.</summary>
         public const string PredictedLabelColumnName = ColumnNames.PredictedLabel;
+        /// <summary>Default batch size: 64.</summary>
         public const int BatchSize = 64;
+        /// <summary>Default pooling: ActivationPooling.Flatten.</summary>
         public const ActivationPooling Pooling = ActivationPooling.Flatten;
     }
 

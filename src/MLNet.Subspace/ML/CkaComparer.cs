@@ -35,11 +35,15 @@ namespace MLNet.Subspace.ML;
 public sealed class CkaComparer
 {
     /// <summary>The documented defaults, defined once (Options, catalog and docs refer here).</summary>
-    internal static class Defaults
+    public static class Defaults
     {
+        /// <summary>Default kernel: CkaKernel.Linear.</summary>
         public const CkaKernel Kernel = CkaKernel.Linear;
+        /// <summary>Default rbf threshold: 1.0.</summary>
         public const double RbfThreshold = 1.0;
+        /// <summary>Default debiased: false.</summary>
         public const bool Debiased = false;
+        /// <summary>Default maximum memory bytes: CkaMatrix.DefaultMaximumBytes.</summary>
         public const long MaximumMemoryBytes = CkaMatrix.DefaultMaximumBytes;
     }
 

@@ -29,11 +29,15 @@ namespace MLNet.Subspace.ML;
 public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
 {
     /// <summary>Defaults, defined once and used by <see cref="Options"/>, the catalog and the docs.</summary>
-    internal static class Defaults
+    public static class Defaults
     {
+        /// <summary>Default predicted label column name: ColumnNames.PredictedLabel.</summary>
         public const string PredictedLabelColumnName = ColumnNames.PredictedLabel;
+        /// <summary>Default score column name: ColumnNames.Score.</summary>
         public const string ScoreColumnName = ColumnNames.Score;
+        /// <summary>Default feature column name: ColumnNames.Features.</summary>
         public const string FeatureColumnName = ColumnNames.Features;
+        /// <summary>Default number of neighbours: 0.</summary>
         public const int NumberOfNeighbours = 0;
     }
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace MLNet.Subspace.Reporting;
 
 /// <summary>Encodes small images (probe inputs for neighbour galleries) as PNG, with no native dependency.</summary>
-public static class PngImage
+internal static class PngImage
 {
     private static readonly uint[] CrcTable = BuildCrcTable();
 

@@ -35,7 +35,7 @@ public sealed record RunManifest
 /// steps finished so far) and the outputs. Files are written atomically; re-opening a folder with the
 /// same manifest resumes it, skipping finished steps.
 /// </summary>
-public sealed class RunFolder
+internal sealed class RunFolder
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly SortedSet<string> _done;

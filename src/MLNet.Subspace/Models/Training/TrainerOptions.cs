@@ -18,19 +18,32 @@ public enum LearningRateSchedule
 /// <summary>Settings of a <see cref="Trainer"/>. Defaults follow the usual CIFAR recipe.</summary>
 public sealed class TrainerOptions
 {
-    internal static class Defaults
+    /// <summary>Defaults, defined once; the CLI and the docs refer to them.</summary>
+    public static class Defaults
     {
+        /// <summary>Default epochs: 10.</summary>
         public const int Epochs = 10;
+        /// <summary>Default batch size: 128.</summary>
         public const int BatchSize = 128;
+        /// <summary>Default learning rate: 0.1.</summary>
         public const double LearningRate = 0.1;
+        /// <summary>Default momentum: 0.9.</summary>
         public const double Momentum = 0.9;
+        /// <summary>Default weight decay: 5e-4.</summary>
         public const double WeightDecay = 5e-4;
+        /// <summary>Default schedule: LearningRateSchedule.Cosine.</summary>
         public const LearningRateSchedule Schedule = LearningRateSchedule.Cosine;
+        /// <summary>Default step epochs: 30.</summary>
         public const int StepEpochs = 30;
+        /// <summary>Default gamma: 0.1.</summary>
         public const double Gamma = 0.1;
+        /// <summary>Default crop padding: 4.</summary>
         public const int CropPadding = 4;
+        /// <summary>Default training fraction: 1.0.</summary>
         public const double TrainingFraction = 1.0;
+        /// <summary>Default seed: 1.</summary>
         public const int Seed = 1;
+        /// <summary>Default evaluation batch size: 256.</summary>
         public const int EvaluationBatchSize = 256;
     }
 

@@ -86,7 +86,7 @@ public static class ClusteringMetrics
 }
 
 /// <summary>The Hungarian (Kuhn–Munkres) algorithm for square minimum-cost assignment, O(k³).</summary>
-public static class Hungarian
+internal static class Hungarian
 {
     /// <summary>Assignment minimising the total cost: result[row] = column.</summary>
     /// <param name="cost">k x k costs.</param>

@@ -10,7 +10,7 @@ namespace MLNet.Subspace.Numerics.Spectral;
 /// each Lloyd step is O(N k d) with no per-operation overhead (measured: tensor ops made k-means the slowest part of
 /// spectral clustering on a loaded machine). Restarts run in parallel.
 /// </remarks>
-public static class KMeans
+internal static class KMeans
 {
     /// <summary>Clusters the rows of <paramref name="points"/> (N x dims, row-major).</summary>
     /// <param name="points">Row-major points.</param>

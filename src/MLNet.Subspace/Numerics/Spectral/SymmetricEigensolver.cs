@@ -7,7 +7,7 @@ namespace MLNet.Subspace.Numerics.Spectral;
 /// The largest eigenpairs of the normalised adjacency M = D<sup>−1/2</sup> W D<sup>−1/2</sup> (equivalently the smallest of
 /// L<sub>sym</sub> = I − M), densely for small graphs and by a restarted block Krylov method for large sparse ones.
 /// </summary>
-public static class SymmetricEigensolver
+internal static class SymmetricEigensolver
 {
     /// <summary>Largest N for which the dense route (torch.linalg.eigh, O(N³) time, 8N² bytes) is used by default.</summary>
     public const int DenseLimit = 1000;

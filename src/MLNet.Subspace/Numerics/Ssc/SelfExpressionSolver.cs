@@ -125,7 +125,7 @@ public abstract class SelfExpressionSolver
 }
 
 /// <summary>How much memory dense work may use, and how to say so.</summary>
-public static class MemoryBudget
+internal static class MemoryBudget
 {
     /// <summary>Bytes dense work may take: 80 % of what the runtime reports as available (physical memory or the container limit).</summary>
     public static long AvailableBytes()
