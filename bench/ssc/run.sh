@@ -18,7 +18,7 @@ RES="$OUT/results.jsonl"
 gen() { [ -f "$OUT/n$1/X.csv" ] || $PY "$PEER" gen --per "$2" --seed 1 --out "$OUT/n$1" > /dev/null; }
 ours() { # tag n solver
   local t0=$(date +%s.%N)
-  local j=$("$CLI" ssc --x "$OUT/n$2/X.csv" --y "$OUT/n$2/y.csv" --solver "$3")
+  local j=$("$CLI" ssc --x "$OUT/n$2/X.csv" --y "$OUT/n$2/y.csv" --solver "$3" --normalize-inputs false)
   echo "{\"who\":\"ours\",\"tag\":\"$1\",\"wall_s\":$(echo "$(date +%s.%N) - $t0" | bc),\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"result\":$j}" | tee -a "$RES"
 }
 peer() { # tag n method
