@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace MLNet.Subspace.Tests;
 
 /// <summary>Where tests find their inputs.</summary>
@@ -6,6 +8,21 @@ internal static class TestPaths
     public static string Fixtures => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
     public static string Fixture(params string[] parts) => Path.Combine([Fixtures, .. parts]);
+
+    /// <summary>
+    /// The build configuration these tests were built in (Debug, Release, ...), from the test assembly's own
+    /// AssemblyConfigurationAttribute: <c>dotnet test -c X</c> builds the tool and the examples in X too.
+    /// </summary>
+    public static string Configuration
+        => typeof(TestPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration is { Length: > 0 } configuration
+            ? configuration
+            : throw new InvalidOperationException("The test assembly carries no AssemblyConfigurationAttribute.");
+
+    /// <summary>The built assembly of a project of the repository, in this build's configuration: <c>{project}/bin/{Configuration}/net10.0/{assembly}.dll</c>.</summary>
+    /// <param name="project">The project folder, relative to the repository root.</param>
+    /// <param name="assembly">The assembly name, without .dll.</param>
+    public static string BuiltAssembly(string project, string assembly)
+        => Path.Combine(RepoRoot, project, "bin", Configuration, "net10.0", assembly + ".dll");
 
     /// <summary>The repository root (the folder with MLNet.Subspace.sln).</summary>
     public static string RepoRoot

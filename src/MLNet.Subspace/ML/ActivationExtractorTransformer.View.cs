@@ -166,8 +166,13 @@ public sealed partial class ActivationExtractorTransformer
 
         public DataViewSchema OutputSchema => outputSchema;
 
+        /// <summary>The pass-through columns asked for, plus the input column when any computed column is.</summary>
         public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
-            => dependingColumns.Any(c => c.Index >= inputSchema.Count) ? [inputSchema[t._options.InputColumnName]] : [];
+        {
+            var needed = dependingColumns.Where(c => c.Index < inputSchema.Count).Select(c => inputSchema[c.Index]).ToList();
+            if (dependingColumns.Any(c => c.Index >= inputSchema.Count)) needed.Add(inputSchema[t._options.InputColumnName]);
+            return needed.DistinctBy(c => c.Index);
+        }
 
         public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
         {

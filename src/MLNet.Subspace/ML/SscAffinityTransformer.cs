@@ -259,7 +259,8 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
     /// <summary>Getters of the added columns over one input row, cached per position.</summary>
     private sealed class Outputs(SscAffinityTransformer owner, DataViewRow input)
     {
-        private readonly ValueGetter<VBuffer<float>> _features = input.GetGetter<VBuffer<float>>(input.Schema[owner._settings.FeatureColumnName]);
+        // Asked for on first use only: a cursor that reads pass-through columns alone has no active feature column.
+        private ValueGetter<VBuffer<float>>? _features;
         private long _cached = -1;
         private (uint Key, float[] Score, int[] Ids, float[] Weights) _value;
         private VBuffer<float> _buffer;
@@ -268,6 +269,7 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         {
             if (_cached != input.Position || _value.Score is null)
             {
+                _features ??= input.GetGetter<VBuffer<float>>(input.Schema[owner._settings.FeatureColumnName]);
                 _features(ref _buffer);
                 var dense = new float[_buffer.Length];
                 _buffer.CopyTo(dense);

@@ -3,7 +3,7 @@ namespace MLNet.Subspace.Tests.Cli;
 /// <summary>The <c>subspace</c> tool as a user runs it: a separate process, its exit code and what it prints.</summary>
 public class SubspaceToolTests
 {
-    private static string Tool => Path.Combine(TestPaths.RepoRoot, "src", "MLNet.Subspace.Cli", "bin", "Debug", "net10.0", "subspace.dll");
+    private static string Tool => TestPaths.BuiltAssembly(Path.Combine("src", "MLNet.Subspace.Cli"), "subspace");
 
     private static (int ExitCode, string Output) Subspace(string arguments, string workingDirectory, int minutes = 5)
     {

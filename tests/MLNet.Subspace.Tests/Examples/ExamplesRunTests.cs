@@ -11,7 +11,7 @@ public class ExamplesRunTests
     [InlineData("TrainingDynamics", "settle_epoch_ssc_cka")]
     public void Example_Runs_And_Prints_Its_Result(string example, string expected)
     {
-        string dll = Path.Combine(TestPaths.RepoRoot, "examples", example, "bin", "Debug", "net10.0", example + ".dll");
+        string dll = TestPaths.BuiltAssembly(Path.Combine("examples", example), example);
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution first (dotnet test MLNet.Subspace.sln builds it).");
         using var temp = new TempFolder();
         string[] extra = example is "DataFrameReport" or "TrainingDynamics" ? [temp.Path] : [];

@@ -358,7 +358,12 @@ public class ActivationExtractorTests
         var viaOptions = ml.Transforms.ExtractActivations(model, new ActivationExtractorEstimator.Options()).Fit(data).Transform(data);
 
         Assert.Equal(viaOptions.Schema.Select(c => (c.Name, c.Type.ToString())), viaCatalog.Schema.Select(c => (c.Name, c.Type.ToString())));
-        Assert.Equal(ActivationExtractorEstimator.Defaults.BatchSize, new ActivationExtractorEstimator.Options().BatchSize);
+        var parameters = typeof(SubspaceCatalog).GetMethods().Single(m => m.Name == "ExtractActivations" && m.GetParameters().Length > 3).GetParameters();
+        var options = new ActivationExtractorEstimator.Options();
+        Assert.Equal(options.InputColumnName, parameters.Single(p => p.Name == "inputColumnName").DefaultValue);
+        Assert.Equal(options.Pooling, parameters.Single(p => p.Name == "pooling").DefaultValue);
+        Assert.Equal(options.BatchSize, parameters.Single(p => p.Name == "batchSize").DefaultValue);
+        Assert.Equal(64, options.BatchSize); // "Defaults to 64"
     }
 
     public sealed class ImageRow
