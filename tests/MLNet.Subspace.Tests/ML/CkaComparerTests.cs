@@ -183,7 +183,7 @@ public class CkaComparerTests
         Assert.Equal(options.MinibatchSize, parameters[3].DefaultValue);
         Assert.Equal(2L << 30, options.MaximumMemoryBytes); // "Defaults to 2 GiB"
         var (view, _) = Activations(80, 1);
-        var refused = Assert.Throws<InvalidOperationException>(() => new CkaComparer(new CkaComparer.Options { MaximumMemoryBytes = 1000 }).Compare(view, Layers));
+        var refused = Assert.Throws<InsufficientMemoryException>(() => new CkaComparer(new CkaComparer.Options { MaximumMemoryBytes = 1000 }).Compare(view, Layers));
         Assert.Contains("needs", refused.Message); // the ceiling reaches the dense step
     }
 }

@@ -1,4 +1,5 @@
 using MLNet.Subspace.Data;
+using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -149,21 +150,18 @@ public sealed class LayerActivations
         => checked(4 * rows * (layerSizes.Sum(d => (long)d) + classes) + 8 * rows);
 
     /// <summary>The default memory limit: half of what the .NET runtime may use.</summary>
-    public static long DefaultMaximumBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+    public static long DefaultMaximumBytes => MemoryBudget.HalfOfTotal();
 
     internal static void CheckFits(long rows, string[] names, IReadOnlyList<int> sizes, int classes, long? maximumBytes)
     {
         if (rows > int.MaxValue) throw new InsufficientMemoryException($"Cannot materialise {rows} rows: at most {int.MaxValue} are supported.");
         long need = EstimateBytes(rows, sizes, classes), limit = maximumBytes ?? DefaultMaximumBytes;
         long largest = sizes.Count == 0 ? 0 : sizes.Max(d => (long)d) * rows * 4;
-        if (need > limit || largest > Array.MaxLength)
-        {
-            int biggest = sizes.Count == 0 ? 0 : sizes.ToList().IndexOf(sizes.Max());
-            throw new InsufficientMemoryException(
-                $"Materialising {names.Length} layer(s) for {rows} inputs needs about {Gb(need)} ({rows} x {sizes.Sum(d => (long)d)} floats; the largest layer, '{(names.Length > 0 ? names[biggest] : "")}', alone {Gb(largest)}), " +
-                $"more than the limit of {Gb(limit)}. Use fewer inputs (ProbeSampling.ClassBalanced), fewer layers, GlobalAverage pooling, or the lazy transform (Transform) which holds one batch at a time.");
-        }
+        int biggest = sizes.Count == 0 ? 0 : sizes.ToList().IndexOf(sizes.Max());
+        // One .NET array holds each layer, so the largest layer is also bounded by the array limit.
+        MemoryBudget.Check(
+            $"Materialising {names.Length} layer(s) for {rows} inputs ({rows} x {sizes.Sum(d => (long)d)} floats; the largest layer, '{(names.Length > 0 ? names[biggest] : "")}', alone {MemoryBudget.Format(largest)})",
+            largest > Array.MaxLength ? long.MaxValue : need, limit,
+            "Use fewer inputs (ProbeSampling.ClassBalanced), fewer layers, GlobalAverage pooling, or the lazy transform (Transform) which holds one batch at a time.");
     }
-
-    private static string Gb(long bytes) => $"{bytes / 1e9:0.###} GB";
 }

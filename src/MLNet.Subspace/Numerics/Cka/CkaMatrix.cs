@@ -1,3 +1,4 @@
+using MLNet.Subspace.Torch;
 using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Numerics.Cka;
@@ -281,11 +282,8 @@ internal sealed class HsicAccumulator
 
     private void CheckMemory(long n, long maximumBytes)
     {
-        long bytes = _count * n * n * sizeof(double);
-        if (bytes > maximumBytes)
-            throw new InvalidOperationException(
-                $"Stacking {_count} centred {n}x{n} kernels needs {Bytes(bytes)} (L N^2 x 8 bytes), more than the {Bytes(maximumBytes)} allowed. " +
-                $"Use minibatches (for example 1000 rows: {Bytes(_count * 1000L * 1000 * sizeof(double))}), sparse graphs (CkaMatrix.FromGraphs), or raise the memory ceiling.");
+        MemoryBudget.Check($"Stacking {_count} centred {n}x{n} kernels (L N^2 x 8 bytes)", _count * n * n * sizeof(double), maximumBytes,
+            $"Use minibatches (for example 1000 rows: {MemoryBudget.Format(_count * 1000L * 1000 * sizeof(double))}), sparse graphs (CkaMatrix.FromGraphs), or raise the memory ceiling.");
     }
 
     public CkaMatrix Result()
@@ -299,6 +297,4 @@ internal sealed class HsicAccumulator
         }
         return CkaMatrix.Normalise(_hsic, _reasons, _names, _batches, _samples);
     }
-
-    private static string Bytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes / (double)(1L << 20):F0} MiB";
 }

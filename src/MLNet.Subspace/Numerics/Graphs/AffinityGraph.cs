@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MLNet.Subspace.IO;
+using MLNet.Subspace.Torch;
 
 namespace MLNet.Subspace.Numerics.Graphs;
 
@@ -196,9 +197,7 @@ public sealed class AffinityGraph
     /// <exception cref="InsufficientMemoryException">The dense CSV would be too large (estimate given; use <see cref="ExportEdgesCsv"/>).</exception>
     public void ExportDenseCsv(string path, long maximumBytes = 2L << 30)
     {
-        long estimate = 12L * Count * Count;
-        if (estimate > maximumBytes)
-            throw new InsufficientMemoryException($"A dense CSV of the {Count} x {Count} affinity would take about {estimate} bytes (limit {maximumBytes}). Export the edge list (ExportEdgesCsv) instead.");
+        MemoryBudget.Check($"A dense CSV of the {Count} x {Count} affinity (about 12 bytes per cell)", 12L * Count * Count, maximumBytes, "Export the edge list (ExportEdgesCsv) instead.");
         AtomicFile.WriteAllText(path, writer =>
         {
             var line = new StringBuilder();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,12 +77,7 @@ public abstract class SelfExpressionSolver
     /// <param name="d">Dimension.</param>
     protected virtual void CheckMemory(int n, int d)
     {
-        long need = EstimateBytes(n, d);
-        long budget = MemoryBudget.AvailableBytes();
-        if (need > budget)
-            throw new InsufficientMemoryException(
-                $"The {Name} solver needs about {MemoryBudget.Format(need)} for N = {n} samples of dimension {d}, " +
-                $"but only {MemoryBudget.Format(budget)} is available. {Suggestion}");
+        MemoryBudget.Check($"The {Name} solver for N = {n} samples of dimension {d}", EstimateBytes(n, d), MemoryBudget.AvailableBytes(), Suggestion);
     }
 
     /// <summary>What to do instead when the work does not fit.</summary>
@@ -122,20 +118,4 @@ public abstract class SelfExpressionSolver
         var vals = nnz == 0 ? [] : ct.flatten().index(idx[.., 0] * n + idx[.., 1]).data<double>().ToArray();
         return SparseMatrix.FromTriplets(n, n, rows, cols, vals);
     }
-}
-
-/// <summary>How much memory dense work may use, and how to say so.</summary>
-internal static class MemoryBudget
-{
-    /// <summary>Bytes dense work may take: 80 % of what the runtime reports as available (physical memory or the container limit).</summary>
-    public static long AvailableBytes()
-    {
-        var info = GC.GetGCMemoryInfo();
-        long total = info.TotalAvailableMemoryBytes;
-        return (long)(0.8 * Math.Max(0, total - info.MemoryLoadBytes));
-    }
-
-    /// <summary>Bytes as a readable string (MiB/GiB).</summary>
-    /// <param name="bytes">A byte count.</param>
-    public static string Format(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB ({bytes} bytes)" : $"{bytes / (double)(1L << 20):F1} MiB ({bytes} bytes)";
 }

@@ -96,7 +96,7 @@ public class CkaMatrixTests
     {
         var layers = Layers(100, 1, 3, 3);
 
-        var e = Assert.Throws<InvalidOperationException>(() => CkaMatrix.FromRepresentations(layers, maximumBytes: 1000));
+        var e = Assert.Throws<InsufficientMemoryException>(() => CkaMatrix.FromRepresentations(layers, maximumBytes: 1000));
 
         Assert.Contains("needs", e.Message);
         Assert.Contains("minibatch", e.Message, StringComparison.OrdinalIgnoreCase);
