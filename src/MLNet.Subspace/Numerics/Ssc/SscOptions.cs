@@ -134,7 +134,9 @@ public sealed record SscOptions
 
     /// <summary>The samples as the solver sees them: unit-length rows when <see cref="NormalizeInputs"/>, else unchanged.</summary>
     /// <param name="samples">N x D, one sample per row.</param>
-    public Tensor Prepare(Tensor samples) => NormalizeInputs ? UnitRows(samples) : samples;
+    /// <remarks>OMP and EnSC scale every sample to unit length themselves, so for them the samples pass unchanged (scaling
+    /// twice would only add rounding).</remarks>
+    public Tensor Prepare(Tensor samples) => NormalizeInputs && Solver is not (SscSolver.Omp or SscSolver.Ensc) ? UnitRows(samples) : samples;
 
     /// <summary>The codes of every sample (<see cref="Prepare"/>, then the solver).</summary>
     /// <param name="samples">N x D, one sample per row, finite.</param>
