@@ -15,7 +15,7 @@ internal static class CkaCommand
         var y = new Option<string>("--y") { Description = "Second representation over the same samples (or, with --gram, an N x N kernel).", Required = true };
         var kernel = new Option<string>("--kernel") { Description = "Kernel: linear or rbf.", DefaultValueFactory = _ => "linear" };
         kernel.AcceptOnlyFromAmong("linear", "rbf");
-        var threshold = new Option<double>("--threshold") { Description = "RBF bandwidth as a fraction of the median distance.", DefaultValueFactory = _ => 1.0 };
+        var threshold = new Option<double>("--threshold") { Description = "RBF bandwidth as a fraction of the median distance.", DefaultValueFactory = _ => CkaMath.DefaultRbfThreshold };
         var debiased = new Option<bool>("--debiased") { Description = "Use the debiased (U-statistic) HSIC." };
         var gram = new Option<bool>("--gram") { Description = "The inputs are N x N kernels already (for example affinity graphs)." };
         var command = new Command("cka", "Centered kernel alignment of two representations; prints one JSON object {cka, seconds, ...}.") { x, y, kernel, threshold, debiased, gram };

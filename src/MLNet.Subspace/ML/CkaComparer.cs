@@ -40,7 +40,7 @@ public sealed class CkaComparer
         /// <summary>Default kernel: CkaKernel.Linear.</summary>
         public const CkaKernel Kernel = CkaKernel.Linear;
         /// <summary>Default rbf threshold: 1.0.</summary>
-        public const double RbfThreshold = 1.0;
+        public const double RbfThreshold = CkaMath.DefaultRbfThreshold;
         /// <summary>Default debiased: false.</summary>
         public const bool Debiased = false;
         /// <summary>Default maximum memory bytes: CkaMatrix.DefaultMaximumBytes.</summary>
@@ -53,7 +53,7 @@ public sealed class CkaComparer
         /// <summary>The kernel for vector columns. Defaults to <see cref="CkaKernel.Linear"/>. Graphs are their own kernels.</summary>
         public CkaKernel Kernel { get; set; } = Defaults.Kernel;
 
-        /// <summary>RBF bandwidth as a fraction of the median distance (sigma^2 = t^2 median d^2). Defaults to 1.0.</summary>
+        /// <summary>RBF bandwidth as a fraction of the median distance (sigma^2 = t^2 median d^2). Default <see cref="CkaMath.DefaultRbfThreshold"/>.</summary>
         public double RbfThreshold { get; set; } = Defaults.RbfThreshold;
 
         /// <summary>Use the debiased (U-statistic) HSIC. Defaults to false. Recommended with <see cref="MinibatchSize"/>.</summary>

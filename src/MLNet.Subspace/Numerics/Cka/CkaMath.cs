@@ -35,6 +35,9 @@ public enum CkaKernel
 /// </remarks>
 public static class CkaMath
 {
+    /// <summary>The default RBF bandwidth as a fraction of the median distance (σ² = t² median d², Kornblith et al.'s default): 1.</summary>
+    public const double DefaultRbfThreshold = 1.0;
+
     /// <summary>Relative size (squared Frobenius norms) under which a centred Gram matrix counts as zero.</summary>
     internal const double ZeroTolerance = 1e-24;
 
@@ -58,7 +61,7 @@ public static class CkaMath
     /// <param name="threshold">Bandwidth as a fraction of the median distance; must be positive.</param>
     /// <returns>The N x N Gram matrix (float64).</returns>
     /// <exception cref="DegenerateCkaException">The median squared distance is 0 (more than half the pairs coincide), so no bandwidth exists.</exception>
-    public static Tensor GramRbf(Tensor x, double threshold = 1.0)
+    public static Tensor GramRbf(Tensor x, double threshold = DefaultRbfThreshold)
     {
         CheckMatrix(x, nameof(x));
         if (!(threshold > 0) || !double.IsFinite(threshold))
@@ -204,7 +207,7 @@ public static class CkaMath
     /// <param name="debiased">Use debiased HSIC.</param>
     /// <param name="forceGram">Use the Gram route even when the feature route is cheaper.</param>
     /// <returns>The CKA value.</returns>
-    public static double Compute(Tensor x, Tensor y, CkaKernel kernel = CkaKernel.Linear, double threshold = 1.0, bool debiased = false, bool forceGram = false)
+    public static double Compute(Tensor x, Tensor y, CkaKernel kernel = CkaKernel.Linear, double threshold = DefaultRbfThreshold, bool debiased = false, bool forceGram = false)
     {
         CheckMatrix(x, nameof(x));
         CheckMatrix(y, nameof(y));
@@ -220,7 +223,7 @@ public static class CkaMath
     /// <param name="kernel">Linear or RBF.</param>
     /// <param name="threshold">RBF bandwidth as a fraction of the median distance.</param>
     /// <returns>The N x N float64 Gram matrix.</returns>
-    public static Tensor Gram(Tensor x, CkaKernel kernel, double threshold = 1.0) => kernel switch
+    public static Tensor Gram(Tensor x, CkaKernel kernel, double threshold = DefaultRbfThreshold) => kernel switch
     {
         CkaKernel.Linear => GramLinear(x),
         CkaKernel.Rbf => GramRbf(x, threshold),

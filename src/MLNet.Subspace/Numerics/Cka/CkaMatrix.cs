@@ -83,7 +83,7 @@ public sealed class CkaMatrix
     /// <param name="names">Names of the representations.</param>
     /// <param name="maximumBytes">Memory ceiling for one batch's stacked kernels.</param>
     /// <returns>The symmetric L x L matrix with unit diagonal.</returns>
-    public static CkaMatrix FromRepresentations(IReadOnlyList<Tensor> representations, CkaKernel kernel = CkaKernel.Linear, double threshold = 1.0, bool debiased = false, int? minibatchSize = null, IReadOnlyList<string>? names = null, long maximumBytes = DefaultMaximumBytes)
+    public static CkaMatrix FromRepresentations(IReadOnlyList<Tensor> representations, CkaKernel kernel = CkaKernel.Linear, double threshold = CkaMath.DefaultRbfThreshold, bool debiased = false, int? minibatchSize = null, IReadOnlyList<string>? names = null, long maximumBytes = DefaultMaximumBytes)
     {
         ArgumentNullException.ThrowIfNull(representations);
         if (representations.Count == 0) throw new ArgumentException("At least one representation is needed.", nameof(representations));
