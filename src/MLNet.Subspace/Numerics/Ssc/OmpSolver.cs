@@ -10,9 +10,12 @@ namespace MLNet.Subspace.Numerics.Ssc;
 /// </summary>
 /// <remarks>
 /// Columns are independent, so they are solved in batches of b at once: per greedy step one GEMM
-/// X<sup>T</sup>R (N x D x b), an argmax, and b small least-squares fits (batched lstsq on D x s systems).
-/// Cost O(k D N²) time in total (plus O(k N²) elementwise), memory O(N b + N k) — no N x N matrix is formed,
+/// X<sup>T</sup>R (N x D x b), an argmax, and the least-squares refit of all b columns as one more step of an
+/// incremental QR of the chosen atoms (classical Gram-Schmidt applied twice, O(b D s) per step).
+/// Cost O(k D N²) time in total (plus O(k N²) elementwise), memory O(N b + N D + b k D) — no N x N matrix is formed,
 /// so N = 10⁵ fits in a few hundred MB. Zero samples get an all-zero code; duplicates represent each other exactly.
+/// <para>Deterministic: the same input gives bit-identical codes on every run and any thread count of one machine
+/// (only GEMMs of fixed shapes and elementwise work; the batch size depends on N and <see cref="BlockElements"/> only).</para>
 /// </remarks>
 public sealed class OmpSolver : SelfExpressionSolver
 {
@@ -40,7 +43,8 @@ public sealed class OmpSolver : SelfExpressionSolver
     public long BlockElements { get; init; } = Defaults.BlockElements;
 
     /// <inheritdoc />
-    public override long EstimateBytes(int n, int d) => (3L * BlockElements + 2L * n * d + 3L * n * MaximumNonZeros) * ElementBytes;
+    public override long EstimateBytes(int n, int d)
+        => (3L * BlockElements + 2L * n * d + 3L * n * MaximumNonZeros + 2L * Math.Clamp(BlockElements / Math.Max(n, 1), 1, Math.Max(n, 1)) * MaximumNonZeros * d) * ElementBytes;
 
     /// <inheritdoc />
     protected override (SparseMatrix, int, bool) SolveColumns(Tensor x)
@@ -83,31 +87,60 @@ public sealed class OmpSolver : SelfExpressionSolver
         long b = y.shape[1], d = y.shape[0];
         var dev = y.device;
         var selected = zeros(b, k, dtype: ScalarType.Int64, device: dev);
-        var coefs = zeros(b, k, dtype: y.dtype, device: dev);
+        // The least-squares refit of every step is an incremental QR of the chosen atoms (classical Gram-Schmidt,
+        // applied twice): q holds the orthonormal directions (row s of q[j] = direction s of column j), r the upper
+        // triangle and z = Q^T y. Only matmuls over fixed shapes and elementwise work: no LAPACK call, whose batched
+        // least-squares (gelsy) rounds differently from run to run.
+        var q = zeros(b, k, d, dtype: y.dtype, device: dev);
+        var r = zeros(b, k, k, dtype: y.dtype, device: dev);
+        var z = zeros(b, k, dtype: y.dtype, device: dev);
         var self = arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(1); // b x 1
-        var residual = y.clone();
+        var residual = empty(b, d, dtype: y.dtype, device: dev).copy_(y.t()); // b x D, contiguous and of its own (y.t() may share the atoms' memory)
         var active = y.norm(0) > ResidualTolerance; // zero samples never start
-        var yb = y.t().unsqueeze(2); // b x D x 1
+        // An atom whose part orthogonal to the chosen ones is below rounding lies in their span: the column stops.
+        double rankTolerance = (y.dtype == ScalarType.Float64 ? 2.2e-16 : 1.2e-7) * Math.Max(d, k);
         int steps = 0;
         for (int s = 0; s < k && active.any().item<bool>(); s++)
         {
             using var scope = NewDisposeScope();
             steps = s + 1;
-            var corr = residual.t().matmul(atomsT).abs_(); // b x N
+            var corr = residual.matmul(atomsT).abs_(); // b x N
             corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));
             if (s > 0) corr.scatter_(1, selected[.., ..s], zeros(selected[.., ..s].shape, corr.dtype, corr.device));
             var (best, pick) = corr.max(1);
             active.logical_and_(best > 1e-12); // nothing correlates with the residual any more
-            selected[.., s] = where(active, pick, selected[.., s]);
-            var chosen = selected[.., ..(s + 1)];
-            var a = atoms.index_select(0, chosen.flatten()).view(b, s + 1, d).transpose(1, 2); // b x D x (s+1)
-            var c = linalg.lstsq(a, yb).Solution.squeeze(2); // b x (s+1)
-            var fitted = a.matmul(c.unsqueeze(2)).squeeze(2).t(); // D x b
-            var newResidual = y - fitted;
+            var atom = atoms.index_select(0, pick); // b x D
+            var projection = zeros(b, s, dtype: y.dtype, device: dev);
+            if (s > 0)
+            {
+                var basis = q[.., ..s, ..]; // b x s x D
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    var p = basis.matmul(atom.unsqueeze(2)).squeeze(2); // b x s
+                    atom = atom - p.unsqueeze(1).matmul(basis).squeeze(1);
+                    projection = projection + p;
+                }
+            }
+            var norm = atom.norm(1); // b
+            active.logical_and_(norm > rankTolerance);
+            var direction = atom / norm.clamp_min(1e-30).unsqueeze(1);
             var mask = active.unsqueeze(1);
-            coefs[.., ..(s + 1)] = where(mask, c, coefs[.., ..(s + 1)]);
-            residual.copy_(where(active.unsqueeze(0), newResidual, residual));
-            active.logical_and_(residual.norm(0) > ResidualTolerance);
+            selected[.., s] = where(active, pick, selected[.., s]);
+            q[.., s, ..] = where(mask, direction, zeros_like(direction));
+            if (s > 0) r[.., ..s, s] = where(mask, projection, zeros_like(projection));
+            r[.., s, s] = where(active, norm, ones_like(norm)); // 1 where unused: back-substitution then gives 0
+            var along = (direction * residual).sum(1); // q_s^T y, as q_s is orthogonal to the earlier directions
+            z[.., s] = where(active, along, zeros_like(along));
+            residual.copy_(where(mask, residual - along.unsqueeze(1) * direction, residual));
+            active.logical_and_(residual.norm(1) > ResidualTolerance);
+        }
+        // R c = z by back-substitution, the last atom first.
+        var coefs = zeros(b, k, dtype: y.dtype, device: dev);
+        for (int i = steps - 1; i >= 0; i--)
+        {
+            using var scope = NewDisposeScope();
+            var rhs = i + 1 < steps ? z[.., i] - (r[.., i, (i + 1)..steps] * coefs[.., (i + 1)..steps]).sum(1) : z[.., i];
+            coefs[.., i] = rhs / r[.., i, i];
         }
         return (selected.MoveToOuterDisposeScope(), coefs.MoveToOuterDisposeScope(), steps);
     }

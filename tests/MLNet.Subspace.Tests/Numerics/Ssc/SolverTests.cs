@@ -276,4 +276,28 @@ public class SolverTests
         double en = MaxAbsDiff(Dense(enOne.Coefficients), Dense(enMany.Coefficients));
         Assert.True(en < 1e-6, $"EnSC batches differ by {en}"); // converged columns are re-polished while others in their batch continue
     }
+
+    [Fact]
+    public void Omp_Gives_Byte_Identical_Codes_Run_To_Run()
+    {
+        // float32, several greedy steps per column: LAPACK's batched least squares rounded differently on
+        // every call here (up to 4.8e-7), so the saved codes differed from run to run.
+        var (x, _) = Subspaces(per: 100, subspaces: 6, ambient: 60, dim: 6, noise: 0.05, seed: 7);
+        var codes = new OmpSolver().Solve(x).Coefficients;
+        byte[] first = Bytes(codes);
+
+        for (int run = 0; run < 3; run++)
+        {
+            using var shift = torch.zeros(run * 13 + 1); // later allocations land elsewhere
+            Assert.Equal(first, Bytes(new OmpSolver().Solve(x).Coefficients));
+        }
+        Assert.True(codes.NonZeroCount > 600 * 3, $"expected several atoms per code, got {codes.NonZeroCount} non-zeros");
+    }
+
+    private static byte[] Bytes(SparseMatrix m)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) m.Write(writer);
+        return stream.ToArray();
+    }
 }
