@@ -4,6 +4,7 @@ using Microsoft.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Pipeline;
+using MLNet.Subspace.Torch;
 using Spectre.Console;
 
 namespace MLNet.Subspace.Cli.Commands;
@@ -34,7 +35,7 @@ internal static class TrainCommand
             };
             var train = DataOption.Load(result.GetValue(data)!, train: true);
             var test = DataOption.Load(result.GetValue(data)!, train: false);
-            using var network = ModelZoo.Create(result.GetValue(model)!, train.Channels, train.Height, train.ClassNames.Count);
+            using var network = Seeding.Initialize(options.Seed, () => ModelZoo.Create(result.GetValue(model)!, train.Channels, train.Height, train.ClassNames.Count));
             TrainingResult? outcome = null;
             AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {

@@ -157,7 +157,7 @@ public static class AnalysisRun
             Device = options.Device,
         };
         IReadOnlyList<EpochMetrics> metrics;
-        using (var model = Create())
+        using (var model = Seeding.Initialize(options.Seed, Create)) // the initial weights follow the seed
         {
             var adapter = progress is null ? null : new Progress<TrainingProgress>(p =>
                 progress.Report(new RunProgress("train", (p.Epoch - 1) * p.Batches + p.Batch, p.Epochs * p.Batches, $"epoch {p.Epoch}/{p.Epochs}, loss {p.RunningLoss:0.000}")));

@@ -152,6 +152,8 @@ public sealed class RunFolder
             ["TorchSharp"] = Of(typeof(TorchSharp.torch).Assembly),
             [".NET"] = Environment.Version.ToString(),
             ["OS"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            // Training is bit-reproducible for one seed only at one intra-op thread count (see docs/design.md).
+            ["torch threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 }
