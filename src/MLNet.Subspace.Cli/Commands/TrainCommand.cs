@@ -3,6 +3,7 @@ using System.Globalization;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Pipeline;
+using MLNet.Subspace.Torch;
 using Spectre.Console;
 
 namespace MLNet.Subspace.Cli.Commands;
@@ -33,7 +34,7 @@ internal static class TrainCommand
             };
             var train = DataOption.Load(result.GetValue(data)!, train: true);
             var test = DataOption.Load(result.GetValue(data)!, train: false);
-            using var network = ModelZoo.Create(result.GetValue(model)!, train.Channels, train.Height, train.ClassNames.Count);
+            using var network = Seeding.Initialize(options.Seed, () => ModelZoo.Create(result.GetValue(model)!, train.Channels, train.Height, train.ClassNames.Count));
             TrainingResult? outcome = null;
             AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {

@@ -27,7 +27,7 @@ public static partial class ModelZoo
     /// <param name="inputChannels">1 or 3.</param>
     /// <param name="imageSize">Height and width of the input (28 or 32).</param>
     /// <param name="classes">Number of classes.</param>
-    /// <returns>The network (its parameters drawn from torch's global generator; seed it with <see cref="Torch.Seeding.Apply"/>).</returns>
+    /// <returns>The network (its parameters drawn from torch's global generator; for seeded weights create it inside <see cref="Torch.Seeding.Initialize"/>).</returns>
     /// <exception cref="ArgumentException">The spec names no known network; the message lists the valid ones.</exception>
     public static ImageClassifier Create(string spec, int inputChannels = 3, int imageSize = 32, int classes = 10)
     {

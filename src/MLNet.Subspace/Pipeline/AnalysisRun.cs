@@ -147,7 +147,7 @@ public static class AnalysisRun
         options.Validate();
         if (!train.ImageShape.SequenceEqual(test.ImageShape) || train.ClassNames.Count != test.ClassNames.Count)
             throw new ArgumentException($"The training images ({Shape(train)}, {train.ClassNames.Count} classes) and test images ({Shape(test)}, {test.ClassNames.Count} classes) differ.", nameof(test));
-        var run = RunFolder.Open(folder, Manifest("train+analyze", options, new Dictionary<string, string> { ["train"] = Describe(train), ["test"] = Describe(test) }));
+        using var run = RunFolder.Open(folder, Manifest("train+analyze", options, new Dictionary<string, string> { ["train"] = Describe(train), ["test"] = Describe(test) }));
         ImageClassifier Create() => CreateModel(options.Model, test);
         var trainerOptions = new TrainerOptions
         {
@@ -161,7 +161,7 @@ public static class AnalysisRun
             Device = MLNetInterop.Device(env, options.Device),
         };
         IReadOnlyList<EpochMetrics> metrics;
-        using (var model = Create())
+        using (var model = Seeding.Initialize(options.Seed, Create)) // the initial weights follow the seed
         {
             var adapter = progress is null ? null : new Progress<TrainingProgress>(p =>
                 progress.Report(new RunProgress("train", (p.Epoch - 1) * p.Batches + p.Batch, p.Epochs * p.Batches, $"epoch {p.Epoch}/{p.Epochs}, loss {p.RunningLoss:0.000}")));
@@ -193,10 +193,10 @@ public static class AnalysisRun
         foreach (var (_, weights) in snapshots)
             if (!File.Exists(weights)) throw new FileNotFoundException($"Weights file not found: {weights}", weights);
         options.Model = model;
-        var run = RunFolder.Open(folder, Manifest("analyze", options, new Dictionary<string, string>
+        using var run = RunFolder.Open(folder, Manifest("analyze", options, new Dictionary<string, string>
         {
             ["test"] = Describe(test),
-            ["weights"] = string.Join(";", snapshots.Select(s => $"{s.Epoch}={Path.GetFullPath(s.Weights)}")),
+            ["weights"] = string.Join(";", snapshots.Select(s => $"{s.Epoch}={Path.GetFullPath(s.Weights)} (sha256 {FileHash(s.Weights)})")),
         }));
         return Analyze(env, run, () => CreateModel(model, test), snapshots, test, options, null, progress, cancellationToken);
     }
@@ -274,7 +274,21 @@ public static class AnalysisRun
     private static RunManifest Manifest(string command, AnalysisRunOptions options, Dictionary<string, string> inputs)
         => new() { Command = command, Seed = options.Seed, Inputs = inputs, Options = options.Describe() };
 
-    private static string Describe(ImageDataset data) => $"{data.Count} images of {Shape(data)}, {data.ClassNames.Count} classes";
+    /// <summary>What the manifest records of a data set: its size and a content hash (pixels, labels, class names), so a rerun on other data is refused.</summary>
+    private static string Describe(ImageDataset data)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Pixels.AsSpan()));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Labels.AsSpan()));
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", data.ClassNames)));
+        return $"{data.Count} images of {Shape(data)}, {data.ClassNames.Count} classes, sha256 {Convert.ToHexStringLower(sha.GetHashAndReset())}";
+    }
+
+    private static string FileHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
 
     private static string Shape(ImageDataset data) => string.Join("x", data.ImageShape);
 }

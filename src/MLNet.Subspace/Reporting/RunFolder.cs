@@ -35,16 +35,23 @@ public sealed record RunManifest
 /// steps finished so far) and the outputs. Files are written atomically; re-opening a folder with the
 /// same manifest resumes it, skipping finished steps.
 /// </summary>
-internal sealed class RunFolder
+/// <remarks>
+/// An open run folder holds an exclusive lock on its file <c>.lock</c> until it is disposed (or the process
+/// ends), so a second run into the same folder, in this process or another, is refused instead of
+/// duplicating the work and overwriting the first one's files.
+/// </remarks>
+internal sealed class RunFolder : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly SortedSet<string> _done;
+    private readonly FileStream _lock;
 
-    private RunFolder(string path, RunManifest manifest, SortedSet<string> done)
+    private RunFolder(string path, RunManifest manifest, SortedSet<string> done, FileStream lockFile)
     {
         Path = path;
         Manifest = manifest;
         _done = done;
+        _lock = lockFile;
     }
 
     /// <summary>The folder.</summary>
@@ -59,7 +66,8 @@ internal sealed class RunFolder
     /// <summary>Creates the folder, or re-opens it to resume when it holds a run with the same manifest.</summary>
     /// <param name="path">The folder.</param>
     /// <param name="manifest">What this run does; versions are added here.</param>
-    /// <exception cref="IOException">The folder is not writable, or holds a different run (the message says what differs).</exception>
+    /// <returns>The open run folder; dispose it when the run ends, to release its lock.</returns>
+    /// <exception cref="IOException">The folder is not writable, is in use by another run, or holds a different run (the message says what differs).</exception>
     public static RunFolder Open(string path, RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -76,27 +84,71 @@ internal sealed class RunFolder
             throw new IOException($"The output folder {full} is not writable ({e.Message}). Choose another folder with --out.", e);
         }
 
-        manifest = manifest with { Versions = CurrentVersions() };
-        string manifestPath = System.IO.Path.Combine(full, "manifest.json");
-        if (System.IO.File.Exists(manifestPath))
+        var lockFile = Lock(full);
+        try
         {
-            var existing = JsonSerializer.Deserialize<RunManifest>(System.IO.File.ReadAllText(manifestPath), Json)
-                ?? throw new IOException($"{manifestPath} is empty or not a run manifest.");
-            if (!existing.SameWorkAs(manifest))
+            manifest = manifest with { Versions = CurrentVersions() };
+            string manifestPath = System.IO.Path.Combine(full, "manifest.json");
+            if (System.IO.File.Exists(manifestPath))
             {
-                throw new IOException($"{full} already holds a different run ({existing.Command}, seed {existing.Seed}, options {Describe(existing.Options)}); "
-                    + "use a new output folder, or delete this one to start over.");
+                var existing = JsonSerializer.Deserialize<RunManifest>(System.IO.File.ReadAllText(manifestPath), Json)
+                    ?? throw new IOException($"{manifestPath} is empty or not a run manifest.");
+                if (!existing.SameWorkAs(manifest))
+                {
+                    throw new IOException($"{full} already holds a different run ({existing.Command}, seed {existing.Seed}, options {Describe(existing.Options)}); "
+                        + $"what differs: {Differences(existing, manifest)}. Use a new output folder, or delete this one to start over.");
+                }
+            }
+            else
+            {
+                IO.AtomicFile.WriteAllText(manifestPath, w => w.Write(JsonSerializer.Serialize(manifest, Json)));
+            }
+            string progressPath = System.IO.Path.Combine(full, "progress.json");
+            var done = System.IO.File.Exists(progressPath)
+                ? new SortedSet<string>(JsonSerializer.Deserialize<string[]>(System.IO.File.ReadAllText(progressPath)) ?? [])
+                : [];
+            return new RunFolder(full, manifest, done, lockFile);
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the run folder's lock; the folder and its files stay.</summary>
+    public void Dispose() => _lock.Dispose();
+
+    private static FileStream Lock(string folder)
+    {
+        string path = System.IO.Path.Combine(folder, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The output folder {folder} is in use by another run (its lock file {path} is held). "
+                + "Wait for that run to finish, or choose another output folder with --out.", e);
+        }
+    }
+
+    private static string Differences(RunManifest existing, RunManifest requested)
+    {
+        var parts = new List<string>();
+        if (existing.Command != requested.Command) parts.Add($"command {existing.Command} vs {requested.Command}");
+        if (existing.Seed != requested.Seed) parts.Add($"seed {existing.Seed} vs {requested.Seed}");
+        void Compare(string kind, IReadOnlyDictionary<string, string> old, IReadOnlyDictionary<string, string> now)
+        {
+            foreach (string key in old.Keys.Union(now.Keys).Order(StringComparer.Ordinal))
+            {
+                string? a = old.GetValueOrDefault(key), b = now.GetValueOrDefault(key);
+                if (a != b) parts.Add($"{kind} '{key}': {a ?? "(none)"} in the folder vs {b ?? "(none)"} now");
             }
         }
-        else
-        {
-            IO.AtomicFile.WriteAllText(manifestPath, w => w.Write(JsonSerializer.Serialize(manifest, Json)));
-        }
-        string progressPath = System.IO.Path.Combine(full, "progress.json");
-        var done = System.IO.File.Exists(progressPath)
-            ? new SortedSet<string>(JsonSerializer.Deserialize<string[]>(System.IO.File.ReadAllText(progressPath)) ?? [])
-            : [];
-        return new RunFolder(full, manifest, done);
+        Compare("input", existing.Inputs, requested.Inputs);
+        Compare("option", existing.Options, requested.Options);
+        return string.Join("; ", parts);
     }
 
     /// <summary>A path inside the run folder (sub-folders are created).</summary>
@@ -152,6 +204,8 @@ internal sealed class RunFolder
             ["TorchSharp"] = Of(typeof(TorchSharp.torch).Assembly),
             [".NET"] = Environment.Version.ToString(),
             ["OS"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            // Training is bit-reproducible for one seed only at one intra-op thread count (see docs/design.md).
+            ["torch threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 }

@@ -100,6 +100,26 @@ public class SubspaceToolTests
     }
 
     [Fact]
+    public void Two_Train_Runs_With_One_Seed_Write_Byte_Identical_Snapshots()
+    {
+        using var temp = new TempFolder();
+        string Args(string folder) => $"train --data fashion-mnist:{TestPaths.FashionMnist} --model smallcnn-2-8 --epochs 1 --fraction 0.01 --batch 32 --seed 5 --out \"{temp.File(folder)}\"";
+
+        foreach (string folder in new[] { "a", "b" })
+        {
+            var (code, output) = Subspace(Args(folder), temp.Path);
+            Assert.True(code == 0, output);
+        }
+
+        foreach (string file in new[] { "epoch-001.pt", "epoch-001.optim.pt" })
+            Assert.True(File.ReadAllBytes(Path.Combine(temp.File("a"), file)).SequenceEqual(File.ReadAllBytes(Path.Combine(temp.File("b"), file))), $"{file} differs between two runs with --seed 5");
+        // The metadata too, but for the epoch's wall-clock seconds.
+        static string[] Metadata(string path) => File.ReadAllLines(path).Where(l => !l.TrimStart().StartsWith("\"Seconds\"", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(Metadata(Path.Combine(temp.File("a"), "epoch-001.json")), Metadata(Path.Combine(temp.File("b"), "epoch-001.json")));
+        Assert.Contains(Metadata(Path.Combine(temp.File("a"), "epoch-001.json")), l => l.Contains("\"TrainLoss\""));
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void Readme_Main_Command_Produces_The_Report()
     {

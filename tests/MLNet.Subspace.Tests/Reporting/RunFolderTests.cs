@@ -20,9 +20,9 @@ public class RunFolderTests
         int Step(RunFolder run) => run.Step("train", () => ++computed * 10,
             v => File.WriteAllText(run.PathOf("train.txt"), v.ToString()), () => int.Parse(File.ReadAllText(run.PathOf("train.txt"))));
 
-        var first = RunFolder.Open(temp.Path, Manifest());
-        Assert.Equal(10, Step(first));
-        var second = RunFolder.Open(temp.Path, Manifest());
+        using (var first = RunFolder.Open(temp.Path, Manifest()))
+            Assert.Equal(10, Step(first));
+        using var second = RunFolder.Open(temp.Path, Manifest());
 
         Assert.Equal(10, Step(second));
         Assert.Equal(1, computed);
@@ -34,23 +34,54 @@ public class RunFolderTests
     public void A_Failed_Step_Is_Not_Marked_Done()
     {
         using var temp = new TempFolder();
-        var run = RunFolder.Open(temp.Path, Manifest());
+        using (var run = RunFolder.Open(temp.Path, Manifest()))
+            Assert.Throws<InvalidOperationException>(() => run.Step<int>("analyse", () => throw new InvalidOperationException("boom"), _ => { }, () => 0));
 
-        Assert.Throws<InvalidOperationException>(() => run.Step<int>("analyse", () => throw new InvalidOperationException("boom"), _ => { }, () => 0));
-
-        Assert.False(RunFolder.Open(temp.Path, Manifest()).IsDone("analyse"));
+        using var again = RunFolder.Open(temp.Path, Manifest());
+        Assert.False(again.IsDone("analyse"));
     }
 
     [Fact]
     public void A_Folder_Holding_Another_Run_Is_Refused_With_What_Differs()
     {
         using var temp = new TempFolder();
-        RunFolder.Open(temp.Path, Manifest("3"));
+        RunFolder.Open(temp.Path, Manifest("3")).Dispose();
 
         var e = Assert.Throws<IOException>(() => RunFolder.Open(temp.Path, Manifest("5")));
 
         Assert.Contains("epochs=3", e.Message);
+        Assert.Contains("option 'epochs': 3 in the folder vs 5 now", e.Message);
         Assert.Contains("new output folder", e.Message);
+    }
+
+    [Fact]
+    public void A_Second_Run_Into_A_Folder_In_Use_Is_Refused_Until_The_First_Ends()
+    {
+        using var temp = new TempFolder();
+        var first = RunFolder.Open(temp.Path, Manifest());
+
+        var e = Assert.Throws<IOException>(() => RunFolder.Open(temp.Path, Manifest()));
+
+        Assert.Contains($"{Path.GetFullPath(temp.Path)} is in use by another run", e.Message);
+        Assert.Contains(".lock", e.Message);
+        first.Dispose();
+        using var second = RunFolder.Open(temp.Path, Manifest()); // free again once the first run ends
+        Assert.Equal(Path.GetFullPath(temp.Path), second.Path);
+    }
+
+    [Fact]
+    public void A_Run_In_Another_Process_Holds_The_Folder()
+    {
+        using var temp = new TempFolder();
+        var first = RunFolder.Open(temp.Path, Manifest());
+
+        // flock(1) takes the same kind of lock as .NET's FileShare.None on Linux; -n: fail instead of waiting.
+        var (code, output) = ProcessRunner.Run("flock", $"-n \"{Path.Combine(temp.Path, ".lock")}\" true", temp.Path, TimeSpan.FromSeconds(30));
+
+        Assert.True(code != 0, $"another process took the lock of a folder in use: {output}");
+        first.Dispose();
+        var (free, freeOutput) = ProcessRunner.Run("flock", $"-n \"{Path.Combine(temp.Path, ".lock")}\" true", temp.Path, TimeSpan.FromSeconds(30));
+        Assert.True(free == 0, $"the lock outlived the run: {freeOutput}");
     }
 
     [Fact]
@@ -70,7 +101,7 @@ public class RunFolderTests
     public void Paths_Cannot_Escape_The_Run_Folder()
     {
         using var temp = new TempFolder();
-        var run = RunFolder.Open(temp.Path, Manifest());
+        using var run = RunFolder.Open(temp.Path, Manifest());
 
         Assert.Throws<ArgumentException>(() => run.PathOf("../outside.txt"));
     }

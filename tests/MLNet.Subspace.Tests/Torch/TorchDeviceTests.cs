@@ -67,4 +67,26 @@ public class TorchDeviceTests
         Assert.Equal(m1, m2);
         Assert.NotEqual(a, c);
     }
+
+    [Fact]
+    public void Initialize_Seeds_The_Weights_And_Leaves_The_Global_Stream_Where_It_Was()
+    {
+        static float[] Weights(int seed) => Seeding.Initialize(seed, () =>
+        {
+            using var model = MLNet.Subspace.Models.ModelZoo.Create("smallcnn-2-8", 1, 28, 10);
+            return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        });
+
+        Seeding.Apply(7);
+        var expected = torch.randn(5).data<float>().ToArray();
+        Seeding.Apply(7);
+        var first = Weights(1);
+        var after = torch.randn(5).data<float>().ToArray();
+        var second = Weights(1);
+        var other = Weights(2);
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
+        Assert.Equal(expected, after); // the global generator continues as if nothing had drawn from it
+    }
 }

@@ -1,0 +1,92 @@
+using MLNet.Subspace.Data;
+using MLNet.Subspace.Models;
+using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Pipeline;
+
+namespace MLNet.Subspace.Tests.Pipeline;
+
+/// <summary>One seed, one result: two runs of the whole method with the same settings write the same bytes.</summary>
+[Collection(TorchGlobalRng.Name)]
+public class ReproducibilityTests
+{
+    /// <summary>The only CSV columns that hold wall-clock time, which no seed fixes.</summary>
+    private static readonly string[] TimingColumns = ["seconds", "solve_seconds"];
+
+    private static readonly Lazy<(ImageDataset Train, ImageDataset Test)> Data = new(() =>
+    {
+        var train = IdxReader.LoadFashionMnist(TestPaths.FashionMnist, train: true);
+        var test = IdxReader.LoadFashionMnist(TestPaths.FashionMnist, train: false);
+        return (train, test.Select(ProbeSampling.ClassBalanced(test.Labels, 10, 40, new Random(0))));
+    });
+
+    private static AnalysisRunOptions Small(int seed) => new()
+    {
+        Model = "smallcnn-3-8",
+        Epochs = 2,
+        TrainingFraction = 0.03,
+        ProbesPerClass = 10,
+        MisclassifiedCases = 3,
+        Seed = seed,
+        Ssc = new() { Solver = SscSolver.Omp },
+    };
+
+    [Fact]
+    public void Two_Runs_With_One_Seed_Write_Byte_Identical_Snapshots_And_Csv_Files()
+    {
+        using var temp = new TempFolder();
+        string a = temp.File("a"), b = temp.File("b"), other = temp.File("other");
+
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, a, Small(3));
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, b, Small(3));
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, other, Small(4));
+
+        var snapshots = Directory.GetFiles(Path.Combine(a, "snapshots"), "*.pt").Select(f => Path.GetFileName(f)).Order().ToArray();
+        Assert.Equal(["epoch-001.optim.pt", "epoch-001.pt", "epoch-002.optim.pt", "epoch-002.pt"], snapshots);
+        foreach (string file in snapshots)
+            Assert.True(File.ReadAllBytes(Path.Combine(a, "snapshots", file)).SequenceEqual(File.ReadAllBytes(Path.Combine(b, "snapshots", file))), $"snapshots/{file} differs between two runs with seed 3");
+        // The comparison can tell runs apart: another seed starts from other weights.
+        Assert.False(File.ReadAllBytes(Path.Combine(a, "snapshots", "epoch-001.pt")).SequenceEqual(File.ReadAllBytes(Path.Combine(other, "snapshots", "epoch-001.pt"))));
+
+        var csvs = Directory.GetFiles(a, "*.csv").Select(f => Path.GetFileName(f)).Order().ToArray();
+        Assert.Contains("training.csv", csvs);
+        Assert.Contains("layerwise.csv", csvs);
+        Assert.Contains("neighbours.csv", csvs);
+        foreach (string csv in csvs)
+        {
+            byte[] first = WithoutTimings(Path.Combine(a, csv)), second = WithoutTimings(Path.Combine(b, csv));
+            Assert.True(first.SequenceEqual(second), $"{csv} differs between two runs with seed 3");
+        }
+        Assert.False(WithoutTimings(Path.Combine(a, "layerwise.csv")).SequenceEqual(WithoutTimings(Path.Combine(other, "layerwise.csv"))));
+    }
+
+    [Fact]
+    public void A_Rerun_On_Other_Data_Of_The_Same_Size_Is_Refused_And_Names_The_Input()
+    {
+        using var temp = new TempFolder();
+        string weights = temp.File("w.pt");
+        using (var model = ModelZoo.Create("smallcnn-2-8", 1, 28, 10)) ModelWeights.Save(model, weights);
+        var test = Data.Value.Test;
+        var options = Small(3);
+        options.Ssc = new();
+        AnalysisRun.AnalyzeSnapshots(null, "smallcnn-2-8", [(1, weights)], test, temp.File("run"), options);
+        // Same count, shape and classes: only the pixels differ.
+        var other = new ImageDataset(test.Pixels.Select(v => 1 - v).ToArray(), test.Labels, test.Channels, test.Height, test.Width, test.ClassNames);
+
+        var e = Assert.Throws<IOException>(() => AnalysisRun.AnalyzeSnapshots(null, "smallcnn-2-8", [(1, weights)], other, temp.File("run"), options));
+
+        Assert.Contains("input 'test'", e.Message);
+        Assert.Contains("sha256", e.Message);
+    }
+
+    /// <summary>The file's bytes with the values of the wall-clock columns (and only those) blanked.</summary>
+    private static byte[] WithoutTimings(string path)
+    {
+        string text = File.ReadAllText(path);
+        var lines = text.Split('\n');
+        var timing = lines[0].TrimEnd('\r').Split(',').Select((name, i) => (name, i)).Where(c => TimingColumns.Contains(c.name)).Select(c => c.i).ToHashSet();
+        if (Path.GetFileName(path) is "training.csv" or "layerwise.csv") Assert.NotEmpty(timing); // the blanking finds its columns
+        string blanked = string.Join("\n", lines.Select((line, row) => row == 0 || line.Length == 0 ? line
+            : string.Join(",", line.Split(',').Select((cell, i) => timing.Contains(i) ? "" : cell))));
+        return System.Text.Encoding.UTF8.GetBytes(blanked);
+    }
+}
