@@ -31,8 +31,7 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
     private readonly int _size;
     private readonly Dictionary<int, List<int>> _lookup = [];
     private readonly float[] _scores;
-    private readonly SscOptions _coding;
-    private readonly Lazy<torch.Tensor> _fitted;
+    private readonly Lazy<OutOfSampleCoder> _coder;
 
     internal SscAffinityTransformer(IHostEnvironment env, Settings settings, float[] features, int size, AffinityGraph graph, int[] labels, SelfExpression expression)
     {
@@ -60,8 +59,12 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
             for (int t = 0; t < idx.Length; t++) row[labels[idx[t]]] += val[t];
             Normalize(row, _scores.AsSpan(i * k, k));
         }
-        _coding = new SscOptions { NonZeros = settings.MaximumNonZeros };
-        _fitted = new Lazy<torch.Tensor>(() => torch.tensor(_features, [n, _size]));
+        // Built on the first unseen row, once; it keeps its tensors outside every dispose scope.
+        _coder = new Lazy<OutOfSampleCoder>(() =>
+        {
+            using var scope = torch.NewDisposeScope();
+            return new SscOptions { NonZeros = settings.MaximumNonZeros }.CreateOutOfSampleCoder(torch.tensor(_features, [n, _size]));
+        });
     }
 
     /// <summary>W = |C| + |C|<sup>T</sup> over the training rows.</summary>
@@ -240,7 +243,7 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
     private (int[] Support, double[] Coefs) OutOfSampleCode(ReadOnlySpan<float> x)
     {
         using var scope = torch.NewDisposeScope();
-        return _coding.CodeOutOfSample(_fitted.Value, torch.tensor(x.ToArray(), [1, _size]))[0];
+        return _coder.Value.Code(torch.tensor(x.ToArray(), [1, _size]))[0];
     }
 
     private static void Normalize(double[] mass, Span<float> into)

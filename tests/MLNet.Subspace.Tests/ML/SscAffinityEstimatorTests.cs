@@ -113,6 +113,12 @@ public class SscAffinityEstimatorTests
 
         Assert.Equal((uint)clusters[0] + 1, p.PredictedLabel);
         Assert.Contains(p.Neighbours[0], Enumerable.Range(0, 30)); // its strongest neighbour is on the same subspace
+        // A second unseen row reuses the coder the first one built: on the last subspace, and the same answer again.
+        var last = values[^6..].Zip(values[^12..^6], (a, b) => (a + b) / 2).ToArray();
+        var q = engine.Predict(new Row { Features = last });
+        Assert.Equal((uint)clusters[^1] + 1, q.PredictedLabel);
+        Assert.Contains(q.Neighbours[0], Enumerable.Range(60, 30));
+        Assert.Equal(p.PredictedLabel, engine.Predict(new Row { Features = fresh }).PredictedLabel);
     }
 
     [Fact]

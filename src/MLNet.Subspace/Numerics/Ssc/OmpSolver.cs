@@ -93,16 +93,37 @@ public sealed class OmpSolver : SelfExpressionSolver
     public IReadOnlyList<(int[] Support, double[] Coefficients)> Code(Tensor fitted, Tensor queries)
     {
         ArgumentNullException.ThrowIfNull(fitted);
+        using var scope = NewDisposeScope();
+        return Code(Dictionary(fitted), queries);
+    }
+
+    /// <summary>The unit-length dictionary <see cref="Code(ValueTuple{Tensor, Tensor}, Tensor)"/> reads: N x D atoms and their D x N transpose, in
+    /// <see cref="SelfExpressionSolver.DType"/> on <see cref="SelfExpressionSolver.Device"/>. Build it once for many queries.</summary>
+    /// <param name="fitted">N x D dictionary, one sample per row.</param>
+    internal (Tensor Atoms, Tensor AtomsT) Dictionary(Tensor fitted)
+    {
+        if (fitted.dim() != 2)
+            throw new ArgumentException($"Expected an N x D dictionary. Got a tensor of shape [{string.Join(", ", fitted.shape)}] instead.", nameof(fitted));
+        using var noGrad = no_grad();
+        var xn = NormalizeColumns(fitted.to(DType, Device ?? CPU).t());
+        return (xn.t().contiguous(), xn.contiguous());
+    }
+
+    /// <summary>Codes of new samples over a dictionary built by <see cref="Dictionary"/>.</summary>
+    /// <param name="dictionary">The unit-length atoms and their transpose.</param>
+    /// <param name="queries">M x D new samples, one per row.</param>
+    internal IReadOnlyList<(int[] Support, double[] Coefficients)> Code((Tensor Atoms, Tensor AtomsT) dictionary, Tensor queries)
+    {
         ArgumentNullException.ThrowIfNull(queries);
-        if (fitted.dim() != 2 || queries.dim() != 2 || fitted.shape[1] != queries.shape[1])
-            throw new ArgumentException($"Expected an N x D dictionary and M x D queries. Got [{string.Join(", ", fitted.shape)}] and [{string.Join(", ", queries.shape)}] instead.");
-        int n = (int)fitted.shape[0], m = (int)queries.shape[0], k = MaximumNonZeros;
+        var (atoms, atomsT) = dictionary;
+        if (queries.dim() != 2 || atoms.shape[1] != queries.shape[1])
+            throw new ArgumentException($"Expected an N x D dictionary and M x D queries. Got [{string.Join(", ", atoms.shape)}] and [{string.Join(", ", queries.shape)}] instead.");
+        int n = (int)atoms.shape[0], m = (int)queries.shape[0], k = MaximumNonZeros;
         if (k < 1 || k > n)
             throw new ArgumentOutOfRangeException(nameof(MaximumNonZeros), $"The 'MaximumNonZeros' (k) option of OmpSolver must be an integer in [1, N] = [1, {n}] for out-of-sample codes. Got {k} instead.");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var xn = NormalizeColumns(fitted.to(DType, Device ?? CPU).t());
-        var (selected, coefs, _) = SolveBatch(xn.t().contiguous(), xn.contiguous(), NormalizeColumns(queries.to(DType, Device ?? CPU).t()), start: -1, k);
+        var (selected, coefs, _) = SolveBatch(atoms, atomsT, NormalizeColumns(queries.to(DType, Device ?? CPU).t()), start: -1, k);
         var sel = selected.to(ScalarType.Int32).cpu().data<int>().ToArray();
         var cf = coefs.to(ScalarType.Float64).cpu().data<double>().ToArray();
         var codes = new (int[], double[])[m];

@@ -179,10 +179,16 @@ public sealed record SscOptions
     public IReadOnlyList<(int[] Support, double[] Coefficients)> CodeOutOfSample(Tensor fitted, Tensor queries)
     {
         ArgumentNullException.ThrowIfNull(fitted);
-        ArgumentNullException.ThrowIfNull(queries);
+        using var coder = CreateOutOfSampleCoder(fitted);
+        return coder.Code(queries);
+    }
+
+    /// <summary>A coder for many queries over one set of fitted samples (see <see cref="CodeOutOfSample"/>).</summary>
+    /// <param name="fitted">N x D fitted samples, one per row.</param>
+    internal OutOfSampleCoder CreateOutOfSampleCoder(Tensor fitted)
+    {
         int n = (int)fitted.shape[0];
-        var omp = new OmpSolver { DType = DType, Device = Device, MaximumNonZeros = Math.Min(NonZerosFor(n), n) };
-        return omp.Code(fitted, queries);
+        return new OutOfSampleCoder(new OmpSolver { DType = DType, Device = Device, MaximumNonZeros = Math.Min(NonZerosFor(n), n) }, fitted);
     }
 
     /// <summary>A short description for manifests and reports.</summary>
