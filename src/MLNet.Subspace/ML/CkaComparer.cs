@@ -39,7 +39,7 @@ public sealed class CkaComparer
     {
         /// <summary>Default kernel: CkaKernel.Linear.</summary>
         public const CkaKernel Kernel = CkaKernel.Linear;
-        /// <summary>Default rbf threshold: 1.0.</summary>
+        /// <summary>Default RBF threshold: <see cref="CkaMath.DefaultRbfThreshold"/>.</summary>
         public const double RbfThreshold = CkaMath.DefaultRbfThreshold;
         /// <summary>Default debiased: false.</summary>
         public const bool Debiased = false;
