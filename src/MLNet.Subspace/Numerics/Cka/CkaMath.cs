@@ -318,7 +318,7 @@ public static class CkaMath
         var u = randn(g.shape[0], float64, generator: new Generator(12345)).to(g.device);
         double asymmetry = (g.mv(u) - g.t().mv(u)).norm().item<double>();
         double size = Math.Sqrt(SquaredNorm(g)) * u.norm().item<double>();
-        if (asymmetry > 1e-9 * Math.Max(size, double.Epsilon))
+        if (asymmetry > Graphs.GraphChecks.SymmetryTolerance * Math.Max(size, double.Epsilon))
             throw new ArgumentException($"'{name}' must be symmetric (a Gram matrix or an undirected graph); ||(K - K^T) u|| = {asymmetry:G3} for a random u, against ||K|| ||u|| = {size:G3}.", name);
     }
 }

@@ -114,20 +114,7 @@ public sealed class AffinityGraph
     /// <param name="weights">N x N, symmetric, non-negative, finite.</param>
     public static AffinityGraph FromWeights(SparseMatrix weights)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        if (weights.Rows != weights.Columns)
-            throw new ArgumentException($"An affinity matrix must be square. Got {weights.Rows}x{weights.Columns} instead.", nameof(weights));
-        for (int i = 0; i < weights.Rows; i++)
-        {
-            var idx = weights.RowIndices(i);
-            var val = weights.RowValues(i);
-            for (int t = 0; t < idx.Length; t++)
-                if (!(val[t] >= 0) || !double.IsFinite(val[t]))
-                    throw new ArgumentException($"Affinity ({i}, {idx[t]}): expected a finite non-negative weight, found {val[t]}.", nameof(weights));
-        }
-        var t2 = weights.Transpose();
-        if (!t2.RowPointers.SequenceEqual(weights.RowPointers) || !t2.ColumnIndices.SequenceEqual(weights.ColumnIndices) || !t2.Values.SequenceEqual(weights.Values))
-            throw new ArgumentException("An affinity matrix must be symmetric (W = W^T).", nameof(weights));
+        GraphChecks.Check(weights, "affinity");
         return new AffinityGraph(weights);
     }
 

@@ -60,21 +60,6 @@ public static class Modularity
         return q;
     }
 
-    /// <summary>Checks that a graph is square, symmetric (to 1e-12 relative) and non-negative.</summary>
-    internal static void CheckGraph(SparseMatrix graph, string name)
-    {
-        ArgumentNullException.ThrowIfNull(graph, name);
-        if (graph.Rows != graph.Columns)
-            throw new ArgumentException($"The graph must be square (N x N). Got {graph.Rows}x{graph.Columns} instead.", name);
-        double largest = 0;
-        for (int k = 0; k < graph.Values.Length; k++)
-        {
-            double v = graph.Values[k];
-            if (!(v >= 0) || double.IsInfinity(v))
-                throw new ArgumentException($"Graph weights must be finite and non-negative. Got {v} at stored entry {k}.", name);
-            largest = Math.Max(largest, v);
-        }
-        if (GraphChecks.FirstAsymmetricRow(graph, 1e-12) is int row)
-            throw new ArgumentException($"The graph must be symmetric (undirected); row {row} differs from column {row}.", name);
-    }
+    /// <summary>Checks that a graph is square, finite, non-negative and symmetric (<see cref="GraphChecks.Check"/>).</summary>
+    internal static void CheckGraph(SparseMatrix graph, string name) => GraphChecks.Check(graph, name);
 }
