@@ -1,17 +1,9 @@
 using MLNet.Subspace.Models.Activations;
-using MLNet.Subspace.Numerics.Graphs;
 using MLNet.Subspace.Numerics.Ssc;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Analysis;
-
-/// <summary>One layer's affinity graph and how it was solved.</summary>
-/// <param name="Layer">The layer's name.</param>
-/// <param name="Features">d, the length of the layer's activation vector.</param>
-/// <param name="Graph">W = |C| + |C|^T.</param>
-/// <param name="Expression">The codes C and the solver's diagnostics.</param>
-public sealed record LayerGraph(string Layer, int Features, AffinityGraph Graph, SelfExpression Expression);
 
 /// <summary>Builds the SSC affinity graph of each layer of a set of activations.</summary>
 /// <remarks>Cost per layer: the solver's (exact ADMM: one N x N x d Gram product plus O(N^2 r) per iteration). The <c>SscAffinity</c> estimator builds the same graph from the same samples and <see cref="SscOptions"/>.</remarks>

@@ -1,22 +1,9 @@
 using Microsoft.Data.Analysis;
-using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Graphs;
 using TorchSharp;
 
 namespace MLNet.Subspace.Analysis;
-
-/// <summary>One training epoch's activations of the probe inputs and their layer graphs.</summary>
-/// <param name="Epoch">The epoch number.</param>
-/// <param name="Activations">The activations after that epoch.</param>
-/// <param name="Graphs">Their graphs, in layer order.</param>
-public sealed record EpochGraphs(int Epoch, LayerActivations Activations, IReadOnlyList<LayerGraph> Graphs);
-
-/// <summary>How each layer moves towards its final state during training.</summary>
-/// <param name="PerEpoch">One row per (layer, epoch): layer_index, layer, epoch, ssc_cka_to_final, linear_cka_to_final, modularity.</param>
-/// <param name="Settling">One row per layer: layer_index, layer, settle_epoch_ssc_cka, settle_epoch_linear_cka (first epoch from which similarity to the final epoch stays at or above the threshold).</param>
-/// <param name="Threshold">The settling threshold used.</param>
-public sealed record DynamicsResult(DataFrame PerEpoch, DataFrame Settling, double Threshold);
 
 /// <summary>Compares every epoch's layer graphs (and raw activations) with the final epoch's.</summary>
 /// <remarks>Cost: per layer and epoch one sparse SSC-CKA (O(nnz + N)) and one linear CKA (O(N^2 d) in Gram form).</remarks>

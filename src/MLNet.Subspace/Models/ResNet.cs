@@ -1,19 +1,8 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace MLNet.Subspace.Models;
-
-/// <summary>The residual block of a <see cref="ResNet"/>.</summary>
-public enum ResNetBlock
-{
-    /// <summary>Two 3x3 convs (ResNet-18/34); expansion 1.</summary>
-    Basic,
-
-    /// <summary>1x1, 3x3, 1x1 convs (ResNet-50/101/152); expansion 4.</summary>
-    Bottleneck,
-}
 
 /// <summary>
 /// ResNet-n with a CIFAR-style stem (one 3x3 conv, stride 1, no max pooling) for 28x28 and 32x32

@@ -6,27 +6,6 @@ using MLNet.Subspace.Models.Training;
 
 namespace MLNet.Subspace.Reporting;
 
-/// <summary>Everything one analysis run found, ready to be written out.</summary>
-/// <param name="Title">The report title.</param>
-/// <param name="Description">What was analysed, in a sentence or two.</param>
-/// <param name="Probes">The probe images (for the neighbour galleries).</param>
-/// <param name="Training">Per-epoch training metrics, or null for a model trained elsewhere.</param>
-/// <param name="Layerwise">Per-layer class structure (final model).</param>
-/// <param name="Architecture">The L x L SSC-CKA matrix and its blocks (final model).</param>
-/// <param name="Dynamics">Per-epoch comparison with the final model, or null with a single snapshot.</param>
-/// <param name="Embeddings">2-D embeddings of correctly classified inputs.</param>
-/// <param name="Neighbourhoods">Misclassifications explained and SSC-vs-network agreement.</param>
-public sealed record AnalysisFindings(
-    string Title,
-    string Description,
-    ImageDataset Probes,
-    IReadOnlyList<EpochMetrics>? Training,
-    LayerwiseResult Layerwise,
-    ArchitectureResult Architecture,
-    DynamicsResult? Dynamics,
-    IReadOnlyList<LayerEmbedding> Embeddings,
-    NeighbourhoodResult Neighbourhoods);
-
 /// <summary>Writes an analysis's tables (CSV), figures (SVG) and the self-contained report.html into a folder.</summary>
 public static class AnalysisReport
 {

@@ -4,11 +4,6 @@ using MLNet.Subspace.Analysis;
 
 namespace MLNet.Subspace.Reporting;
 
-/// <summary>What <see cref="ComparisonReport.Write"/> produced.</summary>
-/// <param name="Table">One row per run (the content of comparison.csv).</param>
-/// <param name="ReportPath">The path of comparison.html.</param>
-public sealed record ComparisonResult(DataFrame Table, string ReportPath);
-
 /// <summary>
 /// Puts finished run folders side by side (a sweep over depth, width, epochs or data, or several
 /// networks) from their saved tables and figures, without recomputing anything.

@@ -5,12 +5,6 @@ using OxyPlot.Series;
 
 namespace MLNet.Subspace.Reporting;
 
-/// <summary>One named line of a line chart.</summary>
-/// <param name="Name">Legend text.</param>
-/// <param name="X">X values.</param>
-/// <param name="Y">Y values (NaN leaves a gap).</param>
-public sealed record LineSeriesData(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
-
 /// <summary>The plots the reports use, as OxyPlot models, and their SVG text.</summary>
 /// <remarks>OxyPlot.Core has no native dependency, so plotting never conflicts with ML.NET's SkiaSharp.</remarks>
 public static class Plots

@@ -40,6 +40,21 @@ public class FolderDependencyTests
     }
 
     [Fact]
+    public void Every_File_Holds_At_Most_One_Public_Top_Level_Type_Named_Like_It()
+    {
+        var declaration = new Regex(@"^public\s+(?:(?:sealed|static|abstract|readonly|partial|record)\s+)*(?:class|record|enum|interface|struct)\s+(\w+)", RegexOptions.Multiline);
+        var offenders = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(Library, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
+        {
+            var types = declaration.Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).ToList();
+            string stem = Path.GetFileNameWithoutExtension(file).Split('.')[0]; // partial files: Type.Part.cs
+            if (types.Count > 1 || (types.Count == 1 && types[0] != stem)) offenders.Add($"{Path.GetRelativePath(Library, file)}: {string.Join(", ", types)}");
+        }
+
+        Assert.True(offenders.Count == 0, "Files whose public types do not match one type per file:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
     public void The_Check_Sees_A_Backward_Edge()
     {
         // Guards the regex and the ranking: a Numerics file naming ML must count as backward.

@@ -10,17 +10,3 @@ namespace MLNet.Subspace.Models.Training;
 /// <param name="TrainImages">Training images seen in the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch.</param>
 public sealed record EpochMetrics(int Epoch, double LearningRate, double TrainLoss, double TrainAccuracy, double? TestLoss, double? TestAccuracy, int TrainImages, double Seconds);
-
-/// <summary>Progress of a training run, reported after every batch and every epoch.</summary>
-/// <param name="Epoch">1-based epoch.</param>
-/// <param name="Epochs">Total epochs.</param>
-/// <param name="Batch">Batches done in this epoch.</param>
-/// <param name="Batches">Batches per epoch.</param>
-/// <param name="RunningLoss">Mean loss of the epoch so far.</param>
-/// <param name="Completed">The epoch's metrics once it has finished (and its snapshot is written), else null.</param>
-public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss, EpochMetrics? Completed);
-
-/// <summary>The outcome of <see cref="Trainer.Train"/>.</summary>
-/// <param name="Epochs">Metrics of every epoch, including those restored from snapshots.</param>
-/// <param name="ResumedFromEpoch">The snapshot epoch the run continued from (0 for a fresh run).</param>
-public sealed record TrainingResult(IReadOnlyList<EpochMetrics> Epochs, int ResumedFromEpoch);

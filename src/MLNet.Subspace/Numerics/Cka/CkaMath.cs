@@ -3,16 +3,6 @@ using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Numerics.Cka;
 
-/// <summary>The kernel CKA applies to a representation.</summary>
-public enum CkaKernel
-{
-    /// <summary>K = X X^T (linear CKA).</summary>
-    Linear,
-
-    /// <summary>K_ij = exp(-||x_i - x_j||^2 / (2 sigma^2)), sigma^2 = threshold^2 * median squared distance.</summary>
-    Rbf,
-}
-
 /// <summary>
 /// Centered kernel alignment (Kornblith et al. 2019) as small functions that compose:
 /// <c>Cka(GramLinear(x), GramLinear(y))</c>. Inputs are TorchSharp tensors with one sample per row
@@ -321,12 +311,4 @@ public static class CkaMath
         if (asymmetry > Graphs.GraphChecks.SymmetryTolerance * Math.Max(size, double.Epsilon))
             throw new ArgumentException($"'{name}' must be symmetric (a Gram matrix or an undirected graph); ||(K - K^T) u|| = {asymmetry:G3} for a random u, against ||K|| ||u|| = {size:G3}.", name);
     }
-}
-
-/// <summary>CKA is undefined for the inputs (0/0 or the square root of a negative HSIC); the message says why.</summary>
-public sealed class DegenerateCkaException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">The reason, naming the input.</param>
-    public DegenerateCkaException(string message) : base(message) { }
 }

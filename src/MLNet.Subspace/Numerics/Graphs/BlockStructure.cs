@@ -1,26 +1,5 @@
 namespace MLNet.Subspace.Numerics.Graphs;
 
-/// <summary>A contiguous diagonal block [Start, End] (inclusive) of an L x L similarity matrix.</summary>
-/// <param name="Start">First index.</param>
-/// <param name="End">Last index (inclusive).</param>
-/// <param name="MeanSimilarity">Mean off-diagonal similarity inside the block (NaN for a block of one).</param>
-public sealed record SimilarityBlock(int Start, int End, double MeanSimilarity)
-{
-    /// <summary>Number of layers in the block.</summary>
-    public int Size => End - Start + 1;
-}
-
-/// <summary>Contiguous diagonal blocks of a similarity matrix and one block-structure score.</summary>
-/// <param name="Blocks">The blocks, in order, covering 0..L-1.</param>
-/// <param name="Score">Modularity Q of the contiguous partition (0 for one block; higher is more block-diagonal; at most 1).</param>
-/// <param name="WithinMean">Mean similarity of off-diagonal pairs inside blocks (NaN when no block has two members).</param>
-/// <param name="BetweenMean">Mean similarity of pairs in different blocks (NaN for one block).</param>
-public sealed record BlockStructureResult(IReadOnlyList<SimilarityBlock> Blocks, double Score, double WithinMean, double BetweenMean)
-{
-    /// <summary>Number of blocks.</summary>
-    public int Count => Blocks.Count;
-}
-
 /// <summary>
 /// Finds the contiguous diagonal blocks of an L x L similarity matrix (for example the SSC-CKA
 /// matrix between layers) that maximise modularity, by exact dynamic programming.

@@ -5,26 +5,6 @@ using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Numerics.Ssc;
 
-/// <summary>The SSC solvers; <see cref="SscOptions.SolverName"/> spells them for command lines and files.</summary>
-public enum SscSolver
-{
-    /// <summary>Exact ADMM-Lasso (<see cref="AdmmLassoSolver"/>).</summary>
-    Admm,
-    /// <summary>The paper's ADMM, quirks included (<see cref="FaithfulAdmmSolver"/>).</summary>
-    Faithful,
-    /// <summary>Orthogonal matching pursuit (<see cref="OmpSolver"/>).</summary>
-    Omp,
-    /// <summary>Elastic-net subspace clustering (EnSC) with an oracle-guided active set (<see cref="ElasticNetSolver"/>).</summary>
-    Ensc,
-}
-
-/// <summary>Result of the whole SSC pipeline: codes, graph, clusters and phase timings.</summary>
-/// <param name="Expression">The codes and solver diagnostics.</param>
-/// <param name="Graph">W = |C| + |C|<sup>T</sup> after post-processing.</param>
-/// <param name="Labels">Cluster of every sample.</param>
-/// <param name="SpectralSeconds">Seconds of spectral clustering.</param>
-public sealed record SscResult(SelfExpression Expression, AffinityGraph Graph, int[] Labels, double SpectralSeconds);
-
 /// <summary>Sparse subspace clustering end to end with a given solver: solve → W = |C| + |C|<sup>T</sup> → spectral clustering (You et al.'s template). <see cref="SscOptions.Cluster"/> is the configured way in.</summary>
 public static class SubspaceClustering
 {

@@ -1,0 +1,105 @@
+using System.Globalization;
+using MLNet.Subspace.Analysis;
+using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Torch;
+
+namespace MLNet.Subspace.Pipeline;
+
+/// <summary>Settings of a whole analysis run (training, probes, SSC, report).</summary>
+public sealed class AnalysisRunOptions
+{
+    /// <summary>Default values, defined once.</summary>
+    public static class Defaults
+    {
+        /// <summary>Default network: a 4-conv-layer small CNN, first width 16.</summary>
+        public const string Model = "smallcnn-4-16";
+        /// <summary>Default training epochs.</summary>
+        public const int Epochs = 4;
+        /// <summary>Default share of the training split used (class-balanced).</summary>
+        public const double TrainingFraction = 0.25;
+        /// <summary>Default mini-batch size.</summary>
+        public const int BatchSize = 128;
+        /// <summary>Default initial learning rate (cosine schedule).</summary>
+        public const double LearningRate = 0.05;
+        /// <summary>Default probe inputs per class, from the test split.</summary>
+        public const int ProbesPerClass = 50;
+        /// <summary>Default seed.</summary>
+        public const int Seed = TrainerOptions.Defaults.Seed;
+        /// <summary>Default number of misclassified inputs explained.</summary>
+        public const int MisclassifiedCases = 6;
+    }
+
+    /// <summary>Network spec for <see cref="ModelZoo.Create"/>.</summary>
+    public string Model { get; set; } = Defaults.Model;
+
+    /// <summary>Training epochs (one snapshot each).</summary>
+    public int Epochs { get; set; } = Defaults.Epochs;
+
+    /// <summary>Share of the training split used, class-balanced, in (0, 1].</summary>
+    public double TrainingFraction { get; set; } = Defaults.TrainingFraction;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>Initial learning rate.</summary>
+    public double LearningRate { get; set; } = Defaults.LearningRate;
+
+    /// <summary>Random crop and flip augmentation while training.</summary>
+    public bool Augment { get; set; }
+
+    /// <summary>Probe inputs per class, sampled class-balanced from the test split.</summary>
+    public int ProbesPerClass { get; set; } = Defaults.ProbesPerClass;
+
+    /// <summary>The seed every random choice derives from.</summary>
+    public int Seed { get; set; } = Defaults.Seed;
+
+    /// <summary>Settling threshold on similarity to the final epoch.</summary>
+    public double SettlingThreshold { get; set; } = Settling.DefaultThreshold;
+
+    /// <summary>How many misclassified inputs to explain.</summary>
+    public int MisclassifiedCases { get; set; } = Defaults.MisclassifiedCases;
+
+    /// <summary>How to build each layer's graph (the same options the <c>SscAffinity</c> estimator takes).</summary>
+    public SscOptions Ssc { get; set; } = new();
+
+    /// <summary>Layers to analyse by name; null means every Conv2d (shortcut convs included).</summary>
+    public IReadOnlyList<string>? Layers { get; set; }
+
+    /// <summary>Device override; null follows the MLContext.</summary>
+    public DeviceOptions? Device { get; set; }
+
+    /// <summary>Checks every option, naming the first bad one.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, string expected, object value)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"The '{name}' option of the analysis run must be {expected}. Got {value} instead.");
+        }
+        Check(Epochs >= 1, nameof(Epochs), "an integer of 1 or more", Epochs);
+        Check(TrainingFraction is > 0 and <= 1, nameof(TrainingFraction), "in (0, 1]", TrainingFraction);
+        Check(BatchSize >= 1, nameof(BatchSize), "an integer of 1 or more", BatchSize);
+        Check(LearningRate > 0, nameof(LearningRate), "positive", LearningRate);
+        Check(ProbesPerClass >= 2, nameof(ProbesPerClass), "an integer of 2 or more", ProbesPerClass);
+        Check(SettlingThreshold is > 0 and <= 1, nameof(SettlingThreshold), "in (0, 1]", SettlingThreshold);
+        Check(MisclassifiedCases >= 0, nameof(MisclassifiedCases), "0 or more", MisclassifiedCases);
+        Check(Ssc is not null, nameof(Ssc), "an SscOptions", "null");
+        Ssc!.Validate();
+    }
+
+    internal Dictionary<string, string> Describe() => new()
+    {
+        ["model"] = Model,
+        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+        ["training_fraction"] = TrainingFraction.ToString(CultureInfo.InvariantCulture),
+        ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["learning_rate"] = LearningRate.ToString(CultureInfo.InvariantCulture),
+        ["augment"] = Augment.ToString(),
+        ["probes_per_class"] = ProbesPerClass.ToString(CultureInfo.InvariantCulture),
+        ["settling_threshold"] = SettlingThreshold.ToString(CultureInfo.InvariantCulture),
+        ["cases"] = MisclassifiedCases.ToString(CultureInfo.InvariantCulture),
+        ["ssc"] = Ssc.Describe(),
+        ["layers"] = Layers is null ? "every Conv2d" : string.Join(",", Layers),
+    };
+}
