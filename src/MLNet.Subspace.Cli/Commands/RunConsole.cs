@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Pipeline;
 using Spectre.Console;
 
@@ -42,12 +43,12 @@ internal static class RunConsole
         var layers = f.Layerwise.Layers;
         for (int i = 0; i < layers.Count; i++)
         {
-            string Settle(string column) => f.Dynamics is null ? "-" : Convert.ToString(f.Dynamics.Settling[column][i], CultureInfo.InvariantCulture) ?? "-";
+            string Settle(Func<SettlingRow, int> epoch) => f.Dynamics is null ? "-" : epoch(f.Dynamics.Layers[i]).ToString(CultureInfo.InvariantCulture);
             table.AddRow(
                 Markup.Escape(layers[i].Layer),
                 layers[i].Features.ToString(CultureInfo.InvariantCulture),
                 Fmt(layers[i].Modularity), Fmt(layers[i].LouvainModularity), Fmt(layers[i].SpectralAccuracy), Fmt(layers[i].NonZerosPerInput),
-                Settle("settle_epoch_ssc_cka"), Settle("settle_epoch_linear_cka"));
+                Settle(r => r.SscCkaEpoch), Settle(r => r.LinearCkaEpoch));
         }
         AnsiConsole.Write(table);
         var a = f.Neighbourhoods.Agreement;

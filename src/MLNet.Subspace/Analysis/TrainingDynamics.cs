@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Graphs;
 using TorchSharp;
@@ -12,7 +11,7 @@ public static class TrainingDynamics
     /// <summary>Runs the comparison; the last element of <paramref name="epochs"/> is the final model.</summary>
     /// <param name="epochs">Per-epoch graphs in increasing epoch order, on the same probe inputs and layers.</param>
     /// <param name="threshold">Settling threshold on similarity to the final epoch.</param>
-    public static DynamicsResult Run(IReadOnlyList<EpochGraphs> epochs, double threshold = Analysis.Settling.DefaultThreshold)
+    public static DynamicsResult Run(IReadOnlyList<EpochGraphs> epochs, double threshold = Settling.DefaultThreshold)
     {
         ArgumentNullException.ThrowIfNull(epochs);
         if (epochs.Count == 0) throw new ArgumentException("There are no epochs to compare.", nameof(epochs));
@@ -27,16 +26,8 @@ public static class TrainingDynamics
                 throw new ArgumentException($"Epoch {e.Epoch} has {e.Activations.Count} probe inputs but the final epoch has {final.Activations.Count}; compare the same probes.", nameof(epochs));
         }
 
-        var layerIndex = new PrimitiveDataFrameColumn<int>("layer_index");
-        var layerName = new StringDataFrameColumn("layer");
-        var epochColumn = new PrimitiveDataFrameColumn<int>("epoch");
-        var sscCka = new DoubleDataFrameColumn("ssc_cka_to_final");
-        var linearCka = new DoubleDataFrameColumn("linear_cka_to_final");
-        var modularity = new DoubleDataFrameColumn("modularity");
-        var settleIndex = new PrimitiveDataFrameColumn<int>("layer_index");
-        var settleName = new StringDataFrameColumn("layer");
-        var settleSsc = new PrimitiveDataFrameColumn<int>("settle_epoch_ssc_cka");
-        var settleLinear = new PrimitiveDataFrameColumn<int>("settle_epoch_linear_cka");
+        var perEpoch = new List<DynamicsRow>(layers * epochs.Count);
+        var settling = new List<SettlingRow>(layers);
         int n = final.Activations.Count;
         int[] epochNumbers = epochs.Select(e => e.Epoch).ToArray();
         for (int l = 0; l < layers; l++)
@@ -51,21 +42,10 @@ public static class TrainingDynamics
                 ssc[e] = GraphCka.Cka(current.Graphs[l].Graph.Weights, final.Graphs[l].Graph.Weights);
                 var x = torch.tensor(current.Activations.Values[l], [n, current.Activations.Size(l)]);
                 linear[e] = CkaMath.Compute(x, finalX);
-                layerIndex.Append(l);
-                layerName.Append(final.Graphs[l].Layer);
-                epochColumn.Append(current.Epoch);
-                sscCka.Append(ssc[e]);
-                linearCka.Append(linear[e]);
-                modularity.Append(Modularity.Compute(current.Graphs[l].Graph.Weights, labels));
+                perEpoch.Add(new DynamicsRow(l, final.Graphs[l].Layer, current.Epoch, ssc[e], linear[e], Modularity.Compute(current.Graphs[l].Graph.Weights, labels)));
             }
-            settleIndex.Append(l);
-            settleName.Append(final.Graphs[l].Layer);
-            settleSsc.Append(Analysis.Settling.Epoch(epochNumbers, ssc, threshold));
-            settleLinear.Append(Analysis.Settling.Epoch(epochNumbers, linear, threshold));
+            settling.Add(new SettlingRow(l, final.Graphs[l].Layer, Settling.Epoch(epochNumbers, ssc, threshold), Settling.Epoch(epochNumbers, linear, threshold)));
         }
-        return new DynamicsResult(
-            new DataFrame(layerIndex, layerName, epochColumn, sscCka, linearCka, modularity),
-            new DataFrame(settleIndex, settleName, settleSsc, settleLinear),
-            threshold);
+        return new DynamicsResult(perEpoch, settling, threshold);
     }
 }

@@ -33,7 +33,7 @@ public static class AnalysisReport
         var depth = Enumerable.Range(0, names.Length).Select(i => (double)i).ToArray();
         var modularityPlot = Plots.Lines("Modularity of each layer's SSC graph", "layer (depth)", "Q",
             [new LineSeriesData("against true classes", depth, layerwise.Modularity),
-             new LineSeriesData("Louvain communities", depth, Column(layerwise.Table, "louvain_modularity"))], integerX: true);
+             new LineSeriesData("Louvain communities", depth, layerwise.Layers.Select(r => r.LouvainModularity).ToArray())], integerX: true);
         Plots.SaveSvg(Path.Combine(figures, "modularity_by_layer.svg"), modularityPlot);
         report.Section("Layer-wise class structure")
             .Paragraph($"Spearman rank correlation of depth and modularity: {Fmt(layerwise.DepthModularityCorrelation)} (the paper: deeper layers are more modular, so positive).")
@@ -55,9 +55,9 @@ public static class AnalysisReport
         {
             DataFrameIO.SaveCsv(dynamics.PerEpoch, Path.Combine(folder, "dynamics.csv"));
             DataFrameIO.SaveCsv(dynamics.Settling, Path.Combine(folder, "settling.csv"));
-            var ssc = PerLayerLines(dynamics.PerEpoch, "ssc_cka_to_final");
-            var linear = PerLayerLines(dynamics.PerEpoch, "linear_cka_to_final");
-            var modularity = PerLayerLines(dynamics.PerEpoch, "modularity");
+            var ssc = PerLayerLines(dynamics.Epochs, r => r.SscCkaToFinal);
+            var linear = PerLayerLines(dynamics.Epochs, r => r.LinearCkaToFinal);
+            var modularity = PerLayerLines(dynamics.Epochs, r => r.Modularity);
             var sscPlot = Plots.Lines("SSC-CKA to the final epoch", "epoch", "SSC-CKA", ssc, integerX: true);
             var linearPlot = Plots.Lines("Linear CKA to the final epoch", "epoch", "CKA", linear, integerX: true);
             var modularityEpochPlot = Plots.Lines("Modularity per epoch", "epoch", "Q", modularity, integerX: true);
@@ -109,18 +109,18 @@ public static class AnalysisReport
         double finalTest = findings.Training is { Count: > 0 } t ? t[^1].TestAccuracy ?? double.NaN : double.NaN;
         var q = findings.Layerwise.Modularity;
         return new DataFrame(
-            new StringDataFrameColumn("title", [findings.Title]),
-            new PrimitiveDataFrameColumn<int>("layers", [q.Length]),
-            new PrimitiveDataFrameColumn<int>("probes", [findings.Probes.Count]),
-            new DoubleDataFrameColumn("test_accuracy", [finalTest]),
-            new DoubleDataFrameColumn("first_layer_modularity", [q[0]]),
-            new DoubleDataFrameColumn("last_layer_modularity", [q[^1]]),
-            new DoubleDataFrameColumn("depth_modularity_rho", [findings.Layerwise.DepthModularityCorrelation]),
-            new PrimitiveDataFrameColumn<int>("blocks", [blocks.Count]),
-            new DoubleDataFrameColumn("block_score", [blocks.Score]),
-            new DoubleDataFrameColumn("ssc_accuracy", [a.SscAccuracy]),
-            new DoubleDataFrameColumn("network_accuracy", [a.NetworkAccuracy]),
-            new DoubleDataFrameColumn("agreement", [a.Agreement]));
+            new StringDataFrameColumn(SummaryColumns.Title, [findings.Title]),
+            new PrimitiveDataFrameColumn<int>(SummaryColumns.Layers, [q.Length]),
+            new PrimitiveDataFrameColumn<int>(SummaryColumns.Probes, [findings.Probes.Count]),
+            new DoubleDataFrameColumn(SummaryColumns.TestAccuracy, [finalTest]),
+            new DoubleDataFrameColumn(SummaryColumns.FirstLayerModularity, [q[0]]),
+            new DoubleDataFrameColumn(SummaryColumns.LastLayerModularity, [q[^1]]),
+            new DoubleDataFrameColumn(SummaryColumns.DepthModularityRho, [findings.Layerwise.DepthModularityCorrelation]),
+            new PrimitiveDataFrameColumn<int>(SummaryColumns.Blocks, [blocks.Count]),
+            new DoubleDataFrameColumn(SummaryColumns.BlockScore, [blocks.Score]),
+            new DoubleDataFrameColumn(SummaryColumns.SscAccuracy, [a.SscAccuracy]),
+            new DoubleDataFrameColumn(SummaryColumns.NetworkAccuracy, [a.NetworkAccuracy]),
+            new DoubleDataFrameColumn(SummaryColumns.Agreement, [a.Agreement]));
     }
 
     private static DataFrame TrainingTable(IReadOnlyList<EpochMetrics> training) => new(
@@ -169,19 +169,9 @@ public static class AnalysisReport
         }
     }
 
-    private static IEnumerable<LineSeriesData> PerLayerLines(DataFrame perEpoch, string column)
-    {
-        var layers = perEpoch.Columns["layer"].Cast<string>().ToArray();
-        var epochs = perEpoch.Columns["epoch"].Cast<int?>().Select(e => (double)(e ?? 0)).ToArray();
-        var values = Column(perEpoch, column);
-        return layers.Distinct().Select(layer =>
-        {
-            var rows = Enumerable.Range(0, layers.Length).Where(r => layers[r] == layer).ToArray();
-            return new LineSeriesData(layer, rows.Select(r => epochs[r]).ToArray(), rows.Select(r => values[r]).ToArray());
-        }).ToList();
-    }
+    private static IEnumerable<LineSeriesData> PerLayerLines(IReadOnlyList<DynamicsRow> perEpoch, Func<DynamicsRow, double> value)
+        => perEpoch.GroupBy(r => r.LayerIndex).Select(g => new LineSeriesData(g.First().Layer, g.Select(r => (double)r.Epoch).ToArray(), g.Select(value).ToArray())).ToList();
 
-    private static double[] Column(DataFrame frame, string name) => frame.Columns[name].Cast<double?>().Select(v => v ?? double.NaN).ToArray();
 
     private static string Fmt(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -60,14 +60,13 @@ public static class ComparisonReport
 
     private static DataFrame Table(IReadOnlyList<string> names, IReadOnlyList<DataFrame> summaries)
     {
-        string[] numeric = ["test_accuracy", "first_layer_modularity", "last_layer_modularity", "depth_modularity_rho", "block_score", "ssc_accuracy", "network_accuracy", "agreement"];
         var columns = new List<DataFrameColumn>
         {
             new StringDataFrameColumn("run", names),
-            new PrimitiveDataFrameColumn<int>("layers", summaries.Select(s => Convert.ToInt32(s["layers"][0], CultureInfo.InvariantCulture))),
-            new PrimitiveDataFrameColumn<int>("blocks", summaries.Select(s => Convert.ToInt32(s["blocks"][0], CultureInfo.InvariantCulture))),
+            new PrimitiveDataFrameColumn<int>(SummaryColumns.Layers, summaries.Select(s => Convert.ToInt32(s[SummaryColumns.Layers][0], CultureInfo.InvariantCulture))),
+            new PrimitiveDataFrameColumn<int>(SummaryColumns.Blocks, summaries.Select(s => Convert.ToInt32(s[SummaryColumns.Blocks][0], CultureInfo.InvariantCulture))),
         };
-        columns.AddRange(numeric.Select(c => new DoubleDataFrameColumn(c, summaries.Select(s => ToDouble(s[c][0])))));
+        columns.AddRange(SummaryColumns.Compared.Select(c => new DoubleDataFrameColumn(c, summaries.Select(s => ToDouble(s[c][0])))));
         return new DataFrame(columns);
     }
 
