@@ -210,5 +210,5 @@ public sealed class OmpSolver : SelfExpressionSolver
 
     /// <summary>Columns scaled to unit l2 norm; zero columns stay zero.</summary>
     /// <param name="x">D x N.</param>
-    internal static Tensor NormalizeColumns(Tensor x) => x / x.norm(0, keepdim: true).clamp_min(1e-12);
+    internal static Tensor NormalizeColumns(Tensor x) => UnitLength.Along(x, 0, UnitLength.SolverFloor);
 }

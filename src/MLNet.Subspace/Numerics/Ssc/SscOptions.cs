@@ -197,7 +197,7 @@ public sealed record SscOptions
 
     /// <summary>Rows scaled to unit l2 length; zero rows stay zero.</summary>
     /// <param name="x">N x D.</param>
-    internal static Tensor UnitRows(Tensor x) => x / x.norm(1, keepdim: true).clamp_min(1e-30);
+    internal static Tensor UnitRows(Tensor x) => UnitLength.Along(x, 1, UnitLength.InputFloor);
 
     private static void Check(bool ok, string option, string expected, object value)
     {
