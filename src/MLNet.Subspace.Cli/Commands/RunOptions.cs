@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLNet.Subspace.Analysis;
+using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Pipeline;
 
 namespace MLNet.Subspace.Cli.Commands;
@@ -10,7 +11,7 @@ internal sealed class RunOptions
     private readonly Option<string> _model = new("--model") { Description = "Network: smallcnn-L-W, vggN, resnetN, wrn-D-K (e.g. smallcnn-4-16, resnet18, wrn-16-4).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Model };
     private readonly Option<int> _epochs = new("--epochs") { Description = "Training epochs; one snapshot each.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Epochs };
     private readonly Option<double> _fraction = new("--fraction") { Description = "Share of the training split used, class-balanced, in (0, 1].", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.TrainingFraction };
-    private readonly Option<double> _learningRate = new("--lr") { Description = "Initial learning rate (SGD, momentum 0.9, cosine schedule).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.LearningRate };
+    private readonly Option<double> _learningRate = new("--lr") { Description = $"Initial learning rate (SGD, momentum {TrainerOptions.Defaults.Momentum}, {TrainerOptions.Defaults.Schedule.ToString().ToLowerInvariant()} schedule).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.LearningRate };
     private readonly Option<bool> _augment = new("--augment") { Description = "Random crop and horizontal flip while training." };
     private readonly Option<int> _probes = new("--probes-per-class") { Description = "Probe inputs per class from the test split (N = this x classes).", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.ProbesPerClass };
     private readonly SscOptionsBinder _ssc = new();

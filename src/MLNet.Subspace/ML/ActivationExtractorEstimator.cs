@@ -66,10 +66,10 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
         /// <summary>Module types to read; null means Conv2d when neither names nor a pattern are given.</summary>
         public Type[]? LayerTypes { get; set; }
 
-        /// <summary>Flatten (the paper) or global average pooling. Defaults to <see cref="ActivationPooling.Flatten"/>.</summary>
+        /// <summary>Flatten (the paper) or global average pooling. Default <see cref="Defaults.Pooling"/>.</summary>
         public ActivationPooling Pooling { get; set; } = Defaults.Pooling;
 
-        /// <summary>Prefix of the per-layer output columns, whose names are prefix + layer path. Defaults to "" (the layer path).</summary>
+        /// <summary>Prefix of the per-layer output columns, whose names are prefix + layer path. Default <see cref="Defaults.OutputColumnPrefix"/>.</summary>
         public string OutputColumnPrefix { get; set; } = Defaults.OutputColumnPrefix;
 
         /// <summary>Name of the softmax score column, or null to omit it. Default <see cref="ColumnNames.Score"/>.</summary>

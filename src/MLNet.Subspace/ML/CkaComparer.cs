@@ -50,19 +50,19 @@ public sealed class CkaComparer
     /// <summary>Options of <see cref="CkaComparer"/>.</summary>
     public sealed class Options
     {
-        /// <summary>The kernel for vector columns. Defaults to <see cref="CkaKernel.Linear"/>. Graphs are their own kernels.</summary>
+        /// <summary>The kernel for vector columns. Default <see cref="Defaults.Kernel"/>. Graphs are their own kernels.</summary>
         public CkaKernel Kernel { get; set; } = Defaults.Kernel;
 
         /// <summary>RBF bandwidth as a fraction of the median distance (sigma^2 = t^2 median d^2). Default <see cref="CkaMath.DefaultRbfThreshold"/>.</summary>
         public double RbfThreshold { get; set; } = Defaults.RbfThreshold;
 
-        /// <summary>Use the debiased (U-statistic) HSIC. Defaults to false. Recommended with <see cref="MinibatchSize"/>.</summary>
+        /// <summary>Use the debiased (U-statistic) HSIC. Default <see cref="Defaults.Debiased"/>. Recommended with <see cref="MinibatchSize"/>.</summary>
         public bool Debiased { get; set; } = Defaults.Debiased;
 
-        /// <summary>Rows per minibatch (at least 4), or null to compare all rows at once. Defaults to null.</summary>
+        /// <summary>Rows per minibatch (at least 4), or null to compare all rows at once. Default null.</summary>
         public int? MinibatchSize { get; set; }
 
-        /// <summary>Ceiling for one batch's stacked kernels (L n^2 x 8 bytes). Defaults to 2 GiB.</summary>
+        /// <summary>Ceiling for one batch's stacked kernels (L n^2 x 8 bytes). Default <see cref="Defaults.MaximumMemoryBytes"/>.</summary>
         public long MaximumMemoryBytes { get; set; } = Defaults.MaximumMemoryBytes;
 
         internal Options Clone() => (Options)MemberwiseClone();

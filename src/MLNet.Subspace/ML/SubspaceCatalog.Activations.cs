@@ -18,7 +18,7 @@ public static partial class SubspaceCatalog
     /// <param name="inputColumnName">The image vector column (C*H*W floats per row). Default <see cref="ColumnNames.Features"/>.</param>
     /// <param name="layerNames">Layer paths to read; null means every Conv2d.</param>
     /// <param name="pooling">Flatten (the paper) or global average pooling.</param>
-    /// <param name="batchSize">Rows per forward pass. Defaults to 64.</param>
+    /// <param name="batchSize">Rows per forward pass. Default <see cref="ActivationExtractorEstimator.Defaults.BatchSize"/>.</param>
     /// <returns>The estimator.</returns>
     public static ActivationExtractorEstimator ExtractActivations(this TransformsCatalog catalog, nn.Module<Tensor, Tensor> model,
         string inputColumnName = ActivationExtractorEstimator.Defaults.InputColumnName, string[]? layerNames = null,

@@ -12,8 +12,8 @@ public static partial class SubspaceCatalog
     /// affinity graphs, returned as a DataFrame named by layer.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="kernel">The kernel for vector columns (default linear).</param>
-    /// <param name="debiased">Use the debiased HSIC (default false).</param>
+    /// <param name="kernel">The kernel for vector columns. Default <see cref="Comparer.Defaults.Kernel"/>.</param>
+    /// <param name="debiased">Use the debiased HSIC. Default <see cref="Comparer.Defaults.Debiased"/>.</param>
     /// <param name="minibatchSize">Rows per minibatch, or null for all rows at once (default).</param>
     /// <returns>The comparer.</returns>
     /// <example><code>

@@ -34,37 +34,37 @@ public sealed class TrainerOptions
         public const int EvaluationBatchSize = 256;
     }
 
-    /// <summary>Number of epochs. Defaults to 10.</summary>
+    /// <summary>Number of epochs. Default <see cref="Defaults.Epochs"/>.</summary>
     public int Epochs { get; set; } = Defaults.Epochs;
 
-    /// <summary>Images per SGD step. Defaults to 128.</summary>
+    /// <summary>Images per SGD step. Default <see cref="Defaults.BatchSize"/>.</summary>
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
-    /// <summary>Initial learning rate. Defaults to 0.1.</summary>
+    /// <summary>Initial learning rate. Default <see cref="Defaults.LearningRate"/>.</summary>
     public double LearningRate { get; set; } = Defaults.LearningRate;
 
-    /// <summary>SGD momentum. Defaults to 0.9.</summary>
+    /// <summary>SGD momentum. Default <see cref="Defaults.Momentum"/>.</summary>
     public double Momentum { get; set; } = Defaults.Momentum;
 
-    /// <summary>L2 weight decay. Defaults to 5e-4.</summary>
+    /// <summary>L2 weight decay. Default <see cref="Defaults.WeightDecay"/>.</summary>
     public double WeightDecay { get; set; } = Defaults.WeightDecay;
 
-    /// <summary>Learning-rate schedule, applied per epoch. Defaults to cosine.</summary>
+    /// <summary>Learning-rate schedule, applied per epoch. Default <see cref="Defaults.Schedule"/>.</summary>
     public LearningRateSchedule Schedule { get; set; } = Defaults.Schedule;
 
-    /// <summary>Epochs between decays of the step schedule. Defaults to 30.</summary>
+    /// <summary>Epochs between decays of the step schedule. Default <see cref="Defaults.StepEpochs"/>.</summary>
     public int StepEpochs { get; set; } = Defaults.StepEpochs;
 
-    /// <summary>Decay factor of the step schedule. Defaults to 0.1.</summary>
+    /// <summary>Decay factor of the step schedule. Default <see cref="Defaults.Gamma"/>.</summary>
     public double Gamma { get; set; } = Defaults.Gamma;
 
-    /// <summary>Random crop (after zero padding by <see cref="CropPadding"/>) and horizontal flip of training images. Defaults to false.</summary>
+    /// <summary>Random crop (after zero padding by <see cref="CropPadding"/>) and horizontal flip of training images. Default false.</summary>
     public bool Augment { get; set; }
 
-    /// <summary>Padding of the random crop. Defaults to 4.</summary>
+    /// <summary>Padding of the random crop. Default <see cref="Defaults.CropPadding"/>.</summary>
     public int CropPadding { get; set; } = Defaults.CropPadding;
 
-    /// <summary>Share of the training set used, drawn class-balanced (the same share of each class) and seeded; in (0, 1]. Defaults to 1.</summary>
+    /// <summary>Share of the training set used, drawn class-balanced (the same share of each class) and seeded; in (0, 1]. Default <see cref="Defaults.TrainingFraction"/>.</summary>
     public double TrainingFraction { get; set; } = Defaults.TrainingFraction;
 
     /// <summary>Seed of the subset, the shuffles and the augmentation. Default <see cref="Defaults.Seed"/>.</summary>
@@ -73,7 +73,7 @@ public sealed class TrainerOptions
     /// <summary>Folder for per-epoch snapshots (epoch-NNN.pt, epoch-NNN.optim.pt, epoch-NNN.json); null means none. A run finds its last snapshot there and resumes from it.</summary>
     public string? SnapshotFolder { get; set; }
 
-    /// <summary>Images per evaluation forward pass. Defaults to 256.</summary>
+    /// <summary>Images per evaluation forward pass. Default <see cref="Defaults.EvaluationBatchSize"/>.</summary>
     public int EvaluationBatchSize { get; set; } = Defaults.EvaluationBatchSize;
 
     /// <summary>Where to train; null means the CPU (the analysis run and the CLI merge in an MLContext's GPU settings).</summary>
