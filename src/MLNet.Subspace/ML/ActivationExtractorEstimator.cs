@@ -141,12 +141,19 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
         ArgumentNullException.ThrowIfNull(inputSchema);
         VectorColumn.CheckShape(inputSchema, _options.InputColumnName);
         var columns = inputSchema.ToDictionary(c => c.Name);
+        var text = TextDataViewType.Instance;
+        var layerAnnotations = Annotations(("SlotNames", SchemaShape.Column.VectorKind.Vector, text), ("LayerShape", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Int32),
+            ("LayerName", SchemaShape.Column.VectorKind.Scalar, text), ("LayerType", SchemaShape.Column.VectorKind.Scalar, text));
         foreach (var layer in _layers)
-            columns[ColumnName(layer.Name)] = MLNetInterop.Column(ColumnName(layer.Name), SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+            columns[ColumnName(layer.Name)] = MLNetInterop.Column(ColumnName(layer.Name), SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, layerAnnotations);
         if (_options.ScoreColumnName is { } score)
-            columns[score] = MLNetInterop.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+            columns[score] = MLNetInterop.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, Annotations(("SlotNames", SchemaShape.Column.VectorKind.Vector, text)));
         if (_options.PredictedLabelColumnName is { } predicted)
-            columns[predicted] = MLNetInterop.Column(predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true);
+            columns[predicted] = MLNetInterop.Column(predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, Annotations(("KeyValues", SchemaShape.Column.VectorKind.Vector, text)));
         return new SchemaShape(columns.Values);
     }
+
+    /// <summary>The annotations an output column promises (the transformer's schema carries exactly these).</summary>
+    private static SchemaShape Annotations(params (string Name, SchemaShape.Column.VectorKind Kind, DataViewType Type)[] annotations)
+        => new(annotations.Select(a => MLNetInterop.Column(a.Name, a.Kind, a.Type, isKey: false)));
 }

@@ -291,14 +291,17 @@ internal static class Conformance
 {
     /// <summary>The SchemaShape of a schema, as ML.NET's internal SchemaShape.Create makes it (keys: their raw type, IsKey set).</summary>
     public static SchemaShape ShapeOf(DataViewSchema schema) => new(schema.Select(c =>
+        Column(c.Name, c.Type, c.Annotations.Schema.Count == 0 ? null : new SchemaShape(c.Annotations.Schema.Select(a => Column(a.Name, a.Type, null))))));
+
+    private static SchemaShape.Column Column(string name, DataViewType type, SchemaShape? annotations)
     {
-        var (kind, item) = c.Type is VectorDataViewType v
+        var (kind, item) = type is VectorDataViewType v
             ? (v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector, v.ItemType)
-            : (SchemaShape.Column.VectorKind.Scalar, c.Type);
+            : (SchemaShape.Column.VectorKind.Scalar, type);
         bool isKey = item is KeyDataViewType;
         if (item is KeyDataViewType key) item = RawNumberType(key.RawType);
-        return MLNetInterop.Column(c.Name, kind, item, isKey);
-    }));
+        return MLNetInterop.Column(name, kind, item, isKey, annotations);
+    }
 
     private static DataViewType RawNumberType(Type raw)
         => raw == typeof(uint) ? NumberDataViewType.UInt32
@@ -307,10 +310,12 @@ internal static class Conformance
         : raw == typeof(byte) ? NumberDataViewType.Byte
         : throw new NotSupportedException(raw.Name);
 
-    /// <summary>Promised and delivered shapes hold the same columns with the same kind, item type and key-ness.</summary>
+    /// <summary>Promised and delivered shapes hold the same columns with the same kind, item type, key-ness and annotations (each
+    /// with its kind and type), as ML.NET's own estimator checks require.</summary>
     public static void AssertSameShape(SchemaShape promised, SchemaShape delivered)
     {
-        static string Line(SchemaShape.Column c) => $"{c.Name}: {c.Kind} of {c.ItemType}{(c.IsKey ? " (key)" : "")}";
+        static string Plain(SchemaShape.Column c) => $"{c.Name}: {c.Kind} of {c.ItemType}{(c.IsKey ? " (key)" : "")}";
+        static string Line(SchemaShape.Column c) => Plain(c) + " {" + string.Join("; ", c.Annotations.Select(Plain).Order(StringComparer.Ordinal)) + "}";
         Assert.Equal(promised.Select(Line).Order(StringComparer.Ordinal), delivered.Select(Line).Order(StringComparer.Ordinal));
     }
 
