@@ -36,11 +36,25 @@ public class PackageConsumerTests
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using MLNet.Subspace.ML;
             using TorchSharp;
             // Torch first, before any call into MLNet.Subspace.
             var x = torch.arange(1, 5, dtype: torch.float32).reshape(2, 2);
             Console.WriteLine($"trace={x.matmul(x).trace().item<float>()}");
             Console.WriteLine($"device={MLNet.Subspace.Torch.TorchDevice.Resolve()}");
+
+            // The library as an ML.NET user meets it: SSC through the catalog on points of two lines in R^3.
+            var ml = new Microsoft.ML.MLContext(seed: 1);
+            var rows = Enumerable.Range(0, 40).Select(i => new Row { Features = i < 20 ? [1f + i, 2f * (1 + i), 0f] : [0f, 1f + i, -(1f + i)] }).ToList();
+            var model = ml.Transforms.SscAffinity(new SscAffinityEstimator.Options
+            {
+                NumberOfClusters = 2,
+                Ssc = new MLNet.Subspace.Numerics.Ssc.SscOptions { Solver = MLNet.Subspace.Numerics.Ssc.SscSolver.Omp, NonZeros = 1 },
+            }).Fit(ml.Data.LoadFromEnumerable(rows));
+            var c = model.ClusterLabels;
+            Console.WriteLine($"ssc={c.Take(20).Distinct().Count()},{c.Skip(20).Distinct().Count()},{c[0] != c[20]}");
+
+            public sealed class Row { [Microsoft.ML.Data.VectorType(3)] public float[] Features { get; set; } = []; }
             """);
 
         var build = ProcessRunner.Run("dotnet", "build -nologo -v:n", app, timeout);
@@ -51,6 +65,7 @@ public class PackageConsumerTests
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("trace=29", run.Output); // [[1,2],[3,4]]^2 = [[7,10],[15,22]]
         Assert.Contains("device=cpu", run.Output);
+        Assert.Contains("ssc=1,1,True", run.Output); // each line one cluster, the two apart
 
         // Publish for linux-x64 puts the natives beside the app: the step must patch that copy too.
         var publish = ProcessRunner.Run("dotnet", "publish -r linux-x64 --self-contained false -o pub -nologo -v:n", app, timeout);
