@@ -79,7 +79,7 @@ public class ReproducibilityTests
     }
 
     /// <summary>The file's bytes with the values of the wall-clock columns (and only those) blanked.</summary>
-    private static byte[] WithoutTimings(string path)
+    internal static byte[] WithoutTimings(string path)
     {
         string text = File.ReadAllText(path);
         var lines = text.Split('\n');
