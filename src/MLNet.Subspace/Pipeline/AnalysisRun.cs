@@ -165,14 +165,7 @@ public static class AnalysisRun
         => new() { Command = command, Seed = options.Seed, Inputs = inputs, Options = options.Describe() };
 
     /// <summary>What the manifest records of a data set: its size and a content hash (pixels, labels, class names), so a rerun on other data is refused.</summary>
-    private static string Describe(ImageDataset data)
-    {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Pixels.AsSpan()));
-        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Labels.AsSpan()));
-        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", data.ClassNames)));
-        return $"{data.Count} images of {Shape(data)}, {data.ClassNames.Count} classes, sha256 {Convert.ToHexStringLower(sha.GetHashAndReset())}";
-    }
+    private static string Describe(ImageDataset data) => $"{data.Count} images of {Shape(data)}, {data.ClassNames.Count} classes, sha256 {data.ContentHash()}";
 
     private static string FileHash(string path)
     {

@@ -20,7 +20,8 @@ namespace MLNet.Subspace.Models.Training;
 /// weights, the batch-norm statistics and the momentum buffers. So a run interrupted after epoch e
 /// and resumed continues exactly as the uninterrupted run would (on the same device and thread count).</para>
 /// <para>Snapshots: <c>epoch-NNN.pt</c> (TorchSharp format, see <see cref="ModelWeights"/>),
-/// <c>epoch-NNN.optim.pt</c> (optimizer state) and <c>epoch-NNN.json</c> (settings fingerprint and the
+/// <c>epoch-NNN.optim.pt</c> (optimizer state) and <c>epoch-NNN.json</c> (settings fingerprint, the training data's
+/// <see cref="ImageDataset.ContentHash"/> and the
 /// metrics of every epoch so far), each written atomically; the JSON is written last and marks a
 /// complete snapshot.</para>
 /// <para>Cost per epoch: one forward and backward pass per training image, one forward pass per evaluation image.</para>
@@ -62,7 +63,8 @@ public sealed class Trainer
         using var optimizer = torch.optim.SGD(parameters, _options.LearningRate, _options.Momentum, weight_decay: _options.WeightDecay);
 
         var history = new List<EpochMetrics>();
-        int start = _options.SnapshotFolder is null ? 0 : Resume(model, optimizer, history);
+        string? data = _options.SnapshotFolder is null ? null : train.ContentHash();
+        int start = data is null ? 0 : Resume(model, optimizer, history, data);
         if (start > 0) _log?.Invoke($"Resumed from the snapshot of epoch {start} in {_options.SnapshotFolder}.");
         int batches = (subset.Length + _options.BatchSize - 1) / _options.BatchSize;
         for (int epoch = start; epoch < _options.Epochs; epoch++)
@@ -100,7 +102,7 @@ public sealed class Trainer
             var (testLoss, testAccuracy) = evaluation is null ? (null, null) : Evaluate(model, evaluation, device, _options.EvaluationBatchSize);
             var metrics = new EpochMetrics(epoch + 1, lr, lossSum / order.Length, (double)correct / order.Length, testLoss, testAccuracy, order.Length, clock.Elapsed.TotalSeconds);
             history.Add(metrics);
-            if (_options.SnapshotFolder is not null) SaveSnapshot(model, optimizer, history);
+            if (data is not null) SaveSnapshot(model, optimizer, history, data);
             _log?.Invoke(Describe(metrics, _options.Epochs));
             progress?.Report(new TrainingProgress(epoch + 1, _options.Epochs, batches, batches, metrics.TrainLoss, metrics));
         }
@@ -206,7 +208,7 @@ public sealed class Trainer
 
     private string SnapshotPath(int epoch, string suffix) => Path.Combine(_options.SnapshotFolder!, $"epoch-{epoch:D3}{suffix}");
 
-    private void SaveSnapshot(nn.Module model, TorchSharp.Modules.SGD optimizer, List<EpochMetrics> history)
+    private void SaveSnapshot(nn.Module model, TorchSharp.Modules.SGD optimizer, List<EpochMetrics> history, string data)
     {
         Directory.CreateDirectory(_options.SnapshotFolder!);
         int epoch = history.Count;
@@ -216,12 +218,12 @@ public sealed class Trainer
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             optimizer.save_state_dict(writer);
         });
-        var record = new Snapshot(epoch, _options.Fingerprint(), Path.GetFileName(SnapshotPath(epoch, ".pt")), Path.GetFileName(SnapshotPath(epoch, ".optim.pt")), history.ToArray());
+        var record = new Snapshot(epoch, _options.Fingerprint(), data, Path.GetFileName(SnapshotPath(epoch, ".pt")), Path.GetFileName(SnapshotPath(epoch, ".optim.pt")), history.ToArray());
         AtomicFile.WriteAllText(SnapshotPath(epoch, ".json"), w => w.Write(JsonSerializer.Serialize(record, Json)));
     }
 
     /// <summary>Loads the last complete snapshot, if any, and returns its epoch (0 when none).</summary>
-    private int Resume(nn.Module model, TorchSharp.Modules.SGD optimizer, List<EpochMetrics> history)
+    private int Resume(nn.Module model, TorchSharp.Modules.SGD optimizer, List<EpochMetrics> history, string data)
     {
         if (!Directory.Exists(_options.SnapshotFolder)) return 0;
         var last = Directory.EnumerateFiles(_options.SnapshotFolder!, "epoch-*.json")
@@ -242,6 +244,9 @@ public sealed class Trainer
         if (record.Fingerprint != _options.Fingerprint())
             throw new InvalidOperationException(
                 $"Snapshot folder {_options.SnapshotFolder} holds a run with other settings ({record.Fingerprint}) than this one ({_options.Fingerprint()}: epochs;batch;lr;momentum;decay;schedule;step;gamma;augment;padding;fraction;seed). Use another folder or the same settings.");
+        if (record.Data != data)
+            throw new InvalidOperationException(
+                $"Snapshot folder {_options.SnapshotFolder} holds a run on other training data (sha256 {record.Data ?? "not recorded"}) than this one (sha256 {data}). Use another folder, or the data that run was trained on.");
         ModelWeights.Load(model, SnapshotPath(record.Epoch, ".pt"), WeightsFormat.TorchSharp);
         using (var stream = File.OpenRead(SnapshotPath(record.Epoch, ".optim.pt")))
         using (var reader = new BinaryReader(stream))
@@ -250,5 +255,5 @@ public sealed class Trainer
         return record.Epoch;
     }
 
-    private sealed record Snapshot(int Epoch, string Fingerprint, string Weights, string Optimizer, EpochMetrics[] Metrics);
+    private sealed record Snapshot(int Epoch, string Fingerprint, string? Data, string Weights, string Optimizer, EpochMetrics[] Metrics);
 }

@@ -132,6 +132,27 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Resuming_On_Other_Images_Of_The_Same_Size_Is_Refused()
+    {
+        var (train, _) = FashionMnist.Value;
+        using var folder = new TempFolder();
+        var options = Options(folder.Path);
+        options.Epochs = 1;
+        options.TrainingFraction = 0.005;
+        using (var model = NewModel(1)) new Trainer(options).Train(model, train);
+        // Same count, shape, labels and classes: only the pixels differ.
+        var inverted = new ImageDataset(train.Pixels.Select(v => 1 - v).ToArray(), train.Labels, train.Channels, train.Height, train.Width, train.ClassNames);
+
+        using var other = NewModel(1);
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Train(other, inverted));
+
+        Assert.Contains("other training data", e.Message);
+        Assert.Contains(inverted.ContentHash(), e.Message);
+        using var same = NewModel(1);
+        Assert.Equal(1, new Trainer(options).Train(same, train).ResumedFromEpoch); // the original data still resumes
+    }
+
+    [Fact]
     public void Subset_Is_Class_Balanced_Seeded_And_Proportional()
     {
         int[] labels = [.. Enumerable.Repeat(0, 100), .. Enumerable.Repeat(1, 50), .. Enumerable.Repeat(2, 10)];
