@@ -72,13 +72,18 @@ public sealed partial class HtmlReport
         return this;
     }
 
-    /// <summary>Adds a table from a DataFrame (numbers shown to 4 significant digits).</summary>
+    /// <summary>Tables with more rows than this start collapsed (a <c>details</c> element: no script), so long ones do not bury the page.</summary>
+    public const int CollapseAbove = 20;
+
+    /// <summary>Adds a table from a DataFrame (numbers shown to 4 significant digits); one longer than <see cref="CollapseAbove"/> rows starts collapsed.</summary>
     /// <param name="frame">The table.</param>
     /// <param name="caption">Caption above the table (escaped).</param>
     /// <param name="maxRows">Rows shown at most; a note says how many were left out.</param>
     public HtmlReport Table(DataFrame frame, string caption, int maxRows = 200)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        bool collapsed = frame.Rows.Count > CollapseAbove;
+        if (collapsed) _body.Append("<details><summary>").Append(Escape(caption)).Append(FormattableString.Invariant($" ({frame.Rows.Count} rows)")).AppendLine("</summary>");
         _body.Append("<div class=\"wide\"><table><caption>").Append(Escape(caption)).Append("</caption><thead><tr>");
         foreach (var column in frame.Columns) _body.Append("<th>").Append(Escape(column.Name)).Append("</th>");
         _body.AppendLine("</tr></thead><tbody>");
@@ -91,6 +96,7 @@ public sealed partial class HtmlReport
         }
         _body.AppendLine("</tbody></table></div>");
         if (frame.Rows.Count > shown) Paragraph($"({frame.Rows.Count - shown} more rows in the CSV file.)");
+        if (collapsed) _body.AppendLine("</details>");
         return this;
     }
 

@@ -78,6 +78,18 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void Tables_Longer_Than_The_Limit_Start_Collapsed_And_Short_Ones_Do_Not()
+    {
+        var rows = HtmlReport.CollapseAbove + 1;
+        string longTable = new HtmlReport("r").Table(new DataFrame(new Int32DataFrameColumn("i", Enumerable.Range(0, rows))), "neighbours").Render();
+        string shortTable = new HtmlReport("r").Table(new DataFrame(new Int32DataFrameColumn("i", Enumerable.Range(0, HtmlReport.CollapseAbove))), "layers").Render();
+
+        Assert.Contains($"<details><summary>neighbours ({rows} rows)</summary>", longTable);
+        Assert.Equal(rows, CountOf(longTable, "<tr><td>")); // collapsed, not cut
+        Assert.DoesNotContain("<details>", shortTable);
+    }
+
+    [Fact]
     public void Png_Has_Valid_Chunks_And_Decodes_To_The_Pixels()
     {
         float[] rgb = [1, 0, 0, 0.5f, /* G */ 0, 1, 0, 0.5f, /* B */ 0, 0, 1, 0.5f];
