@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using MLNet.Subspace.Cli.Commands;
-using MLNet.Subspace.Data;
 using Spectre.Console;
 
 // Piped or logged output has no terminal width; Spectre then assumes 80 columns and breaks table cells.
@@ -17,14 +17,16 @@ root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
 root.Subcommands.Add(BenchCkaCommand.Create());
 root.Subcommands.Add(BenchTorchCommand.Create());
+var parsed = root.Parse(args);
+// Parse errors (an unknown option, a value of the wrong type, a missing required option) are bad input like any other:
+// one error line, exit 2; --help still shows help.
+if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction) return CliErrors.Report(CliErrors.Message(parsed));
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException
-    or InvalidOperationException or InsufficientMemoryException or DataFileException)
+catch (Exception e) when (CliErrors.IsBadInput(e))
 {
     // Bad input, named by the message; a stack trace would only bury it. Anything else is a bug and keeps its trace.
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
+    return CliErrors.Report(CliErrors.Message(e));
 }

@@ -24,13 +24,13 @@ internal static class BenchCkaCommand
 
     private static Command Graphs()
     {
-        var layers = new Option<int>("--layers") { Description = "Number of graphs L.", DefaultValueFactory = _ => 36 };
-        var n = new Option<int>("--n") { Description = "Nodes per graph N.", DefaultValueFactory = _ => 2000 };
-        var k = new Option<int>("--k") { Description = "Coefficients per column before symmetrising (W = |C| + |C|^T has up to 2k per column).", DefaultValueFactory = _ => 15 };
+        var layers = (new Option<int>("--layers") { Description = "Number of graphs L.", DefaultValueFactory = _ => 36 }).AtLeast(2);
+        var n = (new Option<int>("--n") { Description = "Nodes per graph N.", DefaultValueFactory = _ => 2000 }).AtLeast(2);
+        var k = (new Option<int>("--k") { Description = "Coefficients per column before symmetrising (W = |C| + |C|^T has up to 2k per column).", DefaultValueFactory = _ => 15 }).AtLeast(1);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the random graphs." };
         var output = new Option<string?>("--out") { Description = "Folder to write the graphs as i,j,w triplet CSVs (W_00.csv, ...) for the peer." };
         var dense = new Option<bool>("--dense") { Description = "Also time the dense stacked route (L N^2 x 8 bytes of memory)." };
-        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions (the best is reported).", DefaultValueFactory = _ => 3 };
+        var repeat = (new Option<int>("--repeat") { Description = "Timed repetitions (the best is reported).", DefaultValueFactory = _ => 3 }).AtLeast(1);
         var command = new Command("graphs", "All pairs of L random sparse symmetric SSC-like graphs: sparse route (and dense stacked route).") { layers, n, k, seed, output, dense, repeat };
         command.SetAction(r => RunGraphs(r.GetValue(layers), r.GetValue(n), r.GetValue(k), r.GetValue(seed), r.GetValue(output), r.GetValue(dense), r.GetValue(repeat)));
         return command;
@@ -38,10 +38,10 @@ internal static class BenchCkaCommand
 
     private static Command Minibatch()
     {
-        var n = new Option<int>("--n") { Description = "Inputs N.", DefaultValueFactory = _ => 50_000 };
-        var d1 = new Option<int>("--d1") { Description = "Width of the first layer.", DefaultValueFactory = _ => 512 };
-        var d2 = new Option<int>("--d2") { Description = "Width of the second layer.", DefaultValueFactory = _ => 256 };
-        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 1000 };
+        var n = (new Option<int>("--n") { Description = "Inputs N.", DefaultValueFactory = _ => 50_000 }).AtLeast(4);
+        var d1 = (new Option<int>("--d1") { Description = "Width of the first layer.", DefaultValueFactory = _ => 512 }).AtLeast(1);
+        var d2 = (new Option<int>("--d2") { Description = "Width of the second layer.", DefaultValueFactory = _ => 256 }).AtLeast(1);
+        var batch = (new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 1000 }).AtLeast(4);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the random layers." };
         var command = new Command("minibatch", "Minibatch (debiased linear) CKA between two layers of N inputs, against the full-sample feature-space value.") { n, d1, d2, batch, seed };
         command.SetAction(r => RunMinibatch(r.GetValue(n), r.GetValue(d1), r.GetValue(d2), r.GetValue(batch), r.GetValue(seed)));

@@ -17,10 +17,10 @@ internal static class BenchTorchCommand
 {
     public static Command Create()
     {
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads (torch.set_num_threads), the same on both sides.", DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--batch") { Description = "Images per forward pass / SGD step.", DefaultValueFactory = _ => 128 };
-        var iterations = new Option<int>("--iterations") { Description = "Timed batches per mode.", DefaultValueFactory = _ => 5 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed batches before timing.", DefaultValueFactory = _ => 1 };
+        var threads = (new Option<int>("--threads") { Description = "Intra-op threads (torch.set_num_threads), the same on both sides.", DefaultValueFactory = _ => 2 }).AtLeast(1);
+        var batch = (new Option<int>("--batch") { Description = "Images per forward pass / SGD step.", DefaultValueFactory = _ => 128 }).AtLeast(1);
+        var iterations = (new Option<int>("--iterations") { Description = "Timed batches per mode.", DefaultValueFactory = _ => 5 }).AtLeast(1);
+        var warmup = (new Option<int>("--warmup") { Description = "Untimed batches before timing.", DefaultValueFactory = _ => 1 }).AtLeast(0);
         var mode = new Option<string>("--mode") { Description = "inference (hooks keep all 20 conv outputs, as the PyTorch script), extractor (ActivationExtractor's engine: every conv output copied into managed arrays), training, or all.", DefaultValueFactory = _ => "all" };
         var command = new Command("bench-torch", "ResNet-18 (32x32x3) images/s with all conv activations captured, and training, for comparison with PyTorch (bench/activations/run.sh).")
         {

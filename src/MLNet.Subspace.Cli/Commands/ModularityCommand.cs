@@ -16,17 +16,28 @@ internal static class ModularityCommand
         var louvain = new Option<bool>("--louvain") { Description = "Also detect communities with seeded Louvain and report their modularity." };
         var seed = new Option<int>("--seed") { Description = "Louvain seed.", DefaultValueFactory = _ => 0 };
         var command = new Command("modularity", "Weighted Newman modularity of a graph against a label partition; prints one JSON object {modularity, seconds, ...}.") { w, y, louvain, seed };
-        command.SetAction(result => Json.Guard(() => Run(result.GetValue(w)!, result.GetValue(y)!, result.GetValue(louvain), result.GetValue(seed))));
+        command.SetAction(result => Run(result.GetValue(w)!, result.GetValue(y)!, result.GetValue(louvain), result.GetValue(seed)));
         return command;
     }
 
     private static int Run(string wPath, string yPath, bool louvain, int seed)
     {
         Matrix dense = CsvMatrix.Read(wPath);
-        int[] labels = CsvMatrix.ReadLabels(yPath, dense.Rows);
+        int[] labels = LabelFile.Read(yPath, dense.Rows);
+        if (dense.Rows != dense.Columns) throw new ArgumentException($"--w {wPath} is {dense.Rows} x {dense.Columns}; a weight matrix is square (N x N).");
         var graph = SparseMatrix.FromDense(dense.Values, dense.Rows, dense.Columns);
         var clock = Stopwatch.StartNew();
-        var output = new Dictionary<string, object?> { ["modularity"] = Modularity.Compute(graph, labels), ["seconds"] = clock.Elapsed.TotalSeconds, ["n"] = dense.Rows, ["nnz"] = graph.NonZeroCount };
+        double modularity;
+        try
+        {
+            modularity = Modularity.Compute(graph, labels);
+        }
+        catch (ArgumentException e)
+        {
+            // The graph checks name the row and column (from 1) but not the file: name it, as every other error does.
+            throw new ArgumentException($"--w {wPath}: {CliErrors.Message(e).Replace("Graph 'graph' must", "the graph must", StringComparison.Ordinal).Replace("Graph 'graph', ", "", StringComparison.Ordinal)}", e);
+        }
+        var output = new Dictionary<string, object?> { ["modularity"] = modularity, ["seconds"] = clock.Elapsed.TotalSeconds, ["n"] = dense.Rows, ["nnz"] = graph.NonZeroCount };
         if (louvain)
         {
             clock.Restart();

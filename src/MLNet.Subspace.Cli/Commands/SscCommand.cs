@@ -31,54 +31,51 @@ internal static class SscCommand
 
     private static int Run(string xPath, string? yPath, SscOptions options, int? clusters, string? save, bool connectivity, bool trace)
     {
-        try
+        var matrix = CsvMatrix.Read(xPath);
+        int[]? labels = yPath is null ? null : LabelFile.Read(yPath, matrix.Rows);
+        int nClusters = clusters ?? labels?.Distinct().Count()
+            ?? throw new ArgumentException("Give --clusters, or --y to take the number of distinct labels.");
+        if (matrix.Rows < 2) throw new ArgumentException($"{xPath} holds {matrix.Rows} sample; SSC needs at least 2.");
+        if (nClusters < 2 || nClusters > matrix.Rows)
+            throw new ArgumentException(clusters is null
+                ? $"{yPath} holds {nClusters} distinct label(s); clustering needs from 2 to N = {matrix.Rows} clusters."
+                : $"The '--clusters' option must be an integer in [2, N] = [2, {matrix.Rows}] ({xPath} has {matrix.Rows} rows). Got {nClusters} instead.");
+        if (save is not null)
         {
-            var matrix = CsvMatrix.Read(xPath);
-            int[]? labels = yPath is null ? null : CsvMatrix.ReadLabels(yPath, matrix.Rows);
-            int nClusters = clusters ?? labels?.Distinct().Count()
-                ?? throw new ArgumentException("Give --clusters, or --y to take the number of distinct labels.");
-            if (save is not null)
+            string folder = Path.GetDirectoryName(Path.GetFullPath(save))!;
+            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write {save}: the folder {folder} does not exist.");
+        }
+        var solver = options.CreateSolver(matrix.Rows);
+        if (trace && solver is AdmmLassoSolver admm)
+            solver = new AdmmLassoSolver
             {
-                string folder = Path.GetDirectoryName(Path.GetFullPath(save))!;
-                if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write {save}: the folder {folder} does not exist.");
-            }
-            var solver = options.CreateSolver(matrix.Rows);
-            if (trace && solver is AdmmLassoSolver admm)
-                solver = new AdmmLassoSolver
-                {
-                    DType = admm.DType, Alpha = admm.Alpha,
-                    Trace = (it, p, d, rho, obj) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"it {it} primal {p:G3} dual {d:G3} rho {rho:G3} objective {obj:G6}")),
-                };
-            using var samples = torch.tensor(matrix.Values, [matrix.Rows, matrix.Columns], torch.float64);
-            var result = SubspaceClustering.Run(options.Prepare(samples), solver, nClusters, options.Affinity, options.Seed ?? SscOptions.Defaults.Seed);
-            var output = new Dictionary<string, object>
-            {
-                ["method"] = solver.Name,
-                ["n"] = matrix.Rows,
-                ["dims"] = matrix.Columns,
-                ["seconds"] = result.Expression.Seconds,
-                ["spectral_seconds"] = result.SpectralSeconds,
-                ["iterations"] = result.Expression.Iterations,
-                ["converged"] = result.Expression.Converged,
-                ["nnz_per_column"] = result.Expression.NonZerosPerSample,
-                ["clusters"] = nClusters,
+                DType = admm.DType, Alpha = admm.Alpha,
+                Trace = (it, p, d, rho, obj) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"it {it} primal {p:G3} dual {d:G3} rho {rho:G3} objective {obj:G6}")),
             };
-            if (labels is not null)
-            {
-                output["accuracy"] = ClusteringMetrics.Accuracy(labels, result.Labels);
-                output["nmi"] = ClusteringMetrics.NormalizedMutualInformation(labels, result.Labels);
-                output["ari"] = ClusteringMetrics.AdjustedRandIndex(labels, result.Labels);
-                output["sp_error"] = SelfExpressionMetrics.SubspacePreservingError(result.Expression.Coefficients, labels);
-                if (connectivity) output["connectivity"] = SelfExpressionMetrics.Connectivity(result.Graph.Weights, labels);
-            }
-            if (save is not null) result.Graph.ExportDenseCsv(save);
-            Console.WriteLine(JsonSerializer.Serialize(output));
-            return 0;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or InsufficientMemoryException or DataFileException)
+        using var samples = torch.tensor(matrix.Values, [matrix.Rows, matrix.Columns], torch.float64);
+        var result = SubspaceClustering.Run(options.Prepare(samples), solver, nClusters, options.Affinity, options.Seed ?? SscOptions.Defaults.Seed);
+        var output = new Dictionary<string, object>
         {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {e.Message}"));
-            return 2;
+            ["method"] = solver.Name,
+            ["n"] = matrix.Rows,
+            ["dims"] = matrix.Columns,
+            ["seconds"] = result.Expression.Seconds,
+            ["spectral_seconds"] = result.SpectralSeconds,
+            ["iterations"] = result.Expression.Iterations,
+            ["converged"] = result.Expression.Converged,
+            ["nnz_per_column"] = result.Expression.NonZerosPerSample,
+            ["clusters"] = nClusters,
+        };
+        if (labels is not null)
+        {
+            output["accuracy"] = ClusteringMetrics.Accuracy(labels, result.Labels);
+            output["nmi"] = ClusteringMetrics.NormalizedMutualInformation(labels, result.Labels);
+            output["ari"] = ClusteringMetrics.AdjustedRandIndex(labels, result.Labels);
+            output["sp_error"] = SelfExpressionMetrics.SubspacePreservingError(result.Expression.Coefficients, labels);
+            if (connectivity) output["connectivity"] = SelfExpressionMetrics.Connectivity(result.Graph.Weights, labels);
         }
+        if (save is not null) result.Graph.ExportDenseCsv(save);
+        Console.WriteLine(JsonSerializer.Serialize(output));
+        return 0;
     }
 }

@@ -41,19 +41,7 @@ internal sealed class SscOptionsBinder
                 _ => throw new ArgumentException($"The '--dtype' option must be float32 or float64. Got '{dtype}' instead."),
             },
         };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new ArgumentException(CliName(e), e);
-        }
+        options.Validate(); // its messages name Alpha, NonZeros...; CliErrors turns them into --alpha, --k...
         return options;
     }
-
-    // The library names its own option (Alpha); on the command line the user typed --alpha.
-    private static string CliName(ArgumentOutOfRangeException e) => e.Message
-        .Replace("'Alpha' SSC option", "'--alpha' option").Replace("'NonZeros' SSC option", "'--k' option")
-        .Replace("'InitialSupport' SSC option", "'--initial-support' option").Split(" (Parameter")[0];
 }

@@ -32,6 +32,7 @@ internal static class TrainCommand
                 Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(lr), Schedule = result.GetValue(schedule),
                 TrainingFraction = result.GetValue(fraction), Augment = result.GetValue(augment), Seed = result.GetValue(seed), SnapshotFolder = result.GetValue(output),
             };
+            var trainer = new Trainer(options); // checks the options before the data is read or a network built
             var train = DataOption.Load(result.GetValue(data)!, train: true);
             var test = DataOption.Load(result.GetValue(data)!, train: false);
             using var network = Seeding.Initialize(options.Seed, () => ModelZoo.Create(result.GetValue(model)!, train.Channels, train.Height, train.ClassNames.Count));
@@ -39,7 +40,7 @@ internal static class TrainCommand
             AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {
                 var task = ctx.AddTask("train", maxValue: 1);
-                outcome = new Trainer(options).Train(network, train, test, new SynchronousProgress<TrainingProgress>(p =>
+                outcome = trainer.Train(network, train, test, new SynchronousProgress<TrainingProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.Epochs * p.Batches);
                     task.Value = (p.Epoch - 1) * p.Batches + p.Batch;

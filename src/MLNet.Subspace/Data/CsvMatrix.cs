@@ -13,7 +13,7 @@ public static class CsvMatrix
     /// <summary>Reads a numeric matrix.</summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The values row-major, with the row and column counts.</returns>
-    /// <exception cref="DataFileException">A cell is not a number, rows differ in length, or the file is empty.</exception>
+    /// <exception cref="DataFileException">A cell is not a finite number (NaN and infinities are refused), rows differ in length, or the file is empty; the message names the file and the 1-based line and column.</exception>
     public static Matrix Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -33,6 +33,8 @@ public static class CsvMatrix
             {
                 if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                     throw new DataFileException(path, $"line {lineNumber}, column {c + 1}", $"expected a number, found '{Shorten(cells[c])}'");
+                if (!double.IsFinite(v))
+                    throw new DataFileException(path, $"line {lineNumber}, column {c + 1}", $"expected a finite number, found '{Shorten(cells[c])}'");
                 values.Add(v);
             }
             rows++;

@@ -25,7 +25,8 @@ public static class LayerSelector
     {
         ArgumentNullException.ThrowIfNull(model);
         var all = model.named_modules().Select((m, i) => new SelectedLayer(m.name, m.module, i)).Where(m => m.Name.Length > 0).ToList();
-        string Available() => string.Join(", ", all.Select(m => $"{m.Name} ({m.TypeName})"));
+        // Type names without .NET's generic arity (ModuleList, not ModuleList`1).
+        string Available() => string.Join(", ", all.Select(m => $"{m.Name} ({m.TypeName.Split('`')[0]})"));
         if (names is { Count: > 0 })
         {
             var byName = all.ToDictionary(m => m.Name);

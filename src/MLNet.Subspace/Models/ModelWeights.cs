@@ -54,14 +54,17 @@ public static class ModelWeights
         {
             file = format switch
             {
-                WeightsFormat.TorchSharp => ReadTorchSharp(File.OpenRead(path)),
+                WeightsFormat.TorchSharp => ReadTorchSharpFile(path),
                 WeightsFormat.PyTorch => PyBridgeReader.ReadPyTorch(path),
                 _ => PyBridgeReader.ReadSafetensors(path),
             };
         }
         catch (Exception e) when (e is not OutOfMemoryException and not MissingMethodException)
         {
-            throw new InvalidDataException($"Weights file {path} is corrupt or not a {format} weights file: {e.Message}", e);
+            string name = format switch { WeightsFormat.TorchSharp => "TorchSharp", WeightsFormat.PyTorch => "PyTorch state_dict", _ => "safetensors" };
+            string hint = format == WeightsFormat.TorchSharp && path.EndsWith(".optim.pt", StringComparison.OrdinalIgnoreCase)
+                ? " (an epoch-NNN.optim.pt file is the optimizer's state; the weights are in epoch-NNN.pt)" : "";
+            throw new InvalidDataException($"Weights file {path} is corrupt or not a {name} weights file{hint}: {e.Message}", e);
         }
         CopyInto(model, file, path);
     }
@@ -112,6 +115,7 @@ public static class ModelWeights
         Span<byte> head = stackalloc byte[9];
         using var stream = File.OpenRead(path);
         int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return WeightsFormat.Safetensors;
         if (n >= 4 && head[0] == 0x50 && head[1] == 0x4B && head[2] == 0x03 && head[3] == 0x04) return WeightsFormat.PyTorch;
         if (n == 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head[..8]) < (ulong)stream.Length) return WeightsFormat.Safetensors;
         return WeightsFormat.TorchSharp;
@@ -129,7 +133,11 @@ public static class ModelWeights
         var result = new Dictionary<string, Tensor>();
         for (long i = 0; i < count; i++)
         {
+            long at = stream.Position;
             string name = reader.ReadString();
+            // A file of another kind (an optimizer state, random bytes) reads as a "name" of arbitrary bytes: say so, never print them.
+            if (name.Length > 1024 || name.Any(c => char.IsControl(c) || c == '\uFFFD'))
+                throw new InvalidDataException($"entry {i + 1} (at byte {at}) has no readable name");
             var dtype = (ScalarType)Leb128(reader);
             if (!Enum.IsDefined(dtype)) throw new InvalidDataException($"tensor '{name}' has unknown element type {(int)dtype}");
             long rank = Leb128(reader);
@@ -144,6 +152,18 @@ public static class ModelWeights
         }
         if (stream.Position != stream.Length) throw new InvalidDataException($"{stream.Length - stream.Position} unexpected bytes follow the last tensor");
         return result;
+    }
+
+    private static Dictionary<string, Tensor> ReadTorchSharpFile(string path)
+    {
+        try
+        {
+            return ReadTorchSharp(File.OpenRead(path));
+        }
+        catch (EndOfStreamException e) when (!e.Message.Contains("tensor", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException("the file ends before the tensors its header announces", e);
+        }
     }
 
     private static long Leb128(BinaryReader reader)

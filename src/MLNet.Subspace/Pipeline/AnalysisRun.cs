@@ -37,8 +37,23 @@ public static class AnalysisRun
         options.Validate();
         if (!train.ImageShape.SequenceEqual(test.ImageShape) || train.ClassNames.Count != test.ClassNames.Count)
             throw new ArgumentException($"The training images ({Shape(train)}, {train.ClassNames.Count} classes) and test images ({Shape(test)}, {test.ClassNames.Count} classes) differ.", nameof(test));
-        using var run = RunFolder.Open(folder, Manifest("train+analyze", options, new Dictionary<string, string> { ["train"] = Describe(train), ["test"] = Describe(test) }));
         ImageClassifier Create() => CreateModel(options.Model, test);
+        // Everything that can be refused is checked before the run folder is written or a batch is trained:
+        // the probes, the model name (the network is built here), the layer names, the folder.
+        var probes = Probes(test, options);
+        var model = Seeding.Initialize(options.Seed, Create); // the initial weights follow the seed
+        RunFolder opened;
+        try
+        {
+            LayerSelector.Select(model, options.Layers);
+            opened = RunFolder.Open(folder, Manifest("train+analyze", options, new Dictionary<string, string> { ["train"] = Describe(train), ["test"] = Describe(test) }));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        using var run = opened;
         var trainerOptions = new TrainerOptions
         {
             Epochs = options.Epochs,
@@ -51,7 +66,7 @@ public static class AnalysisRun
             Device = MLNetInterop.Device(env, options.Device),
         };
         IReadOnlyList<EpochMetrics> metrics;
-        using (var model = Seeding.Initialize(options.Seed, Create)) // the initial weights follow the seed
+        using (model)
         {
             var adapter = progress is null ? null : new Progress<TrainingProgress>(p =>
                 progress.Report(new RunProgress("train", (p.Epoch - 1) * p.Batches + p.Batch, p.Epochs * p.Batches, $"epoch {p.Epoch}/{p.Epochs}, loss {p.RunningLoss:0.000}")));
@@ -60,7 +75,7 @@ public static class AnalysisRun
         }
         run.MarkDone("train");
         var snapshots = Enumerable.Range(1, options.Epochs).Select(e => (e, Path.Combine(trainerOptions.SnapshotFolder, $"epoch-{e:D3}.pt"))).ToList();
-        return Analyze(env, run, Create, snapshots, test, options, metrics, progress, cancellationToken);
+        return Analyze(env, run, Create, snapshots, test, probes, options, metrics, progress, cancellationToken);
     }
 
     /// <summary>Analyses given weight files of one architecture, in epoch order (the last is the final model).</summary>
@@ -83,18 +98,25 @@ public static class AnalysisRun
         foreach (var (_, weights) in snapshots)
             if (!File.Exists(weights)) throw new FileNotFoundException($"Weights file not found: {weights}", weights);
         options.Model = model;
+        // Refused before the run folder is written: the probes, the model name, the layer names, and every weights file
+        // (each is read once here, so a corrupt file or one of another architecture is named now, not after the first epoch's graphs).
+        var probes = Probes(test, options);
+        using (var check = CreateModel(model, test))
+        {
+            LayerSelector.Select(check, options.Layers);
+            foreach (var (_, weights) in snapshots) ModelWeights.Load(check, weights);
+        }
         using var run = RunFolder.Open(folder, Manifest("analyze", options, new Dictionary<string, string>
         {
             ["test"] = Describe(test),
             ["weights"] = string.Join(";", snapshots.Select(s => $"{s.Epoch}={Path.GetFullPath(s.Weights)} (sha256 {FileHash(s.Weights)})")),
         }));
-        return Analyze(env, run, () => CreateModel(model, test), snapshots, test, options, null, progress, cancellationToken);
+        return Analyze(env, run, () => CreateModel(model, test), snapshots, test, probes, options, null, progress, cancellationToken);
     }
 
     private static AnalysisRunResult Analyze(IHostEnvironment? env, RunFolder run, Func<ImageClassifier> create, IReadOnlyList<(int Epoch, string Weights)> snapshots,
-        ImageDataset test, AnalysisRunOptions options, IReadOnlyList<EpochMetrics>? training, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        ImageDataset test, ImageDataset probes, AnalysisRunOptions options, IReadOnlyList<EpochMetrics>? training, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.Seed)));
         var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
         var epochs = new List<EpochGraphs>();
         for (int s = 0; s < snapshots.Count; s++)
@@ -150,6 +172,18 @@ public static class AnalysisRun
             graphs.Add(LayerGraphs.Build(activations, l, settings));
         }
         return graphs;
+    }
+
+    private static ImageDataset Probes(ImageDataset test, AnalysisRunOptions options)
+    {
+        try
+        {
+            return test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.Seed)));
+        }
+        catch (ArgumentException e) when (e.ParamName == "perClass")
+        {
+            throw new ArgumentException($"The '{nameof(AnalysisRunOptions.ProbesPerClass)}' option of the analysis run asks for {options.ProbesPerClass} probes per class, more than the test split has: {e.Message.Split(" (Parameter")[0]}", nameof(options), e);
+        }
     }
 
     private static ImageClassifier CreateModel(string spec, ImageDataset data)

@@ -27,8 +27,8 @@ public static class ComparisonReport
             foreach (string file in new[] { "summary.csv", "layerwise.csv" })
                 if (!File.Exists(Path.Combine(folder, file)))
                     throw new FileNotFoundException($"Run '{name}' ({folder}) has no {file}: is it a finished 'subspace demo' or 'subspace analyze' run?", Path.Combine(folder, file));
-            summaries.Add(DataFrameIO.LoadCsv(Path.Combine(folder, "summary.csv")));
-            layerwise.Add(DataFrameIO.LoadCsv(Path.Combine(folder, "layerwise.csv")));
+            summaries.Add(Require(Path.Combine(folder, "summary.csv"), [SummaryColumns.Layers, SummaryColumns.Blocks, .. SummaryColumns.Compared]));
+            layerwise.Add(Require(Path.Combine(folder, "layerwise.csv"), [LayerwiseResult.Columns.Modularity]));
         }
         var table = Table(runs.Select(r => r.Name).ToList(), summaries);
         Directory.CreateDirectory(output);
@@ -56,6 +56,25 @@ public static class ComparisonReport
         string path = Path.Combine(output, "comparison.html");
         report.Save(path);
         return new ComparisonResult(table, path);
+    }
+
+    /// <summary>Reads a run's table and checks it holds the columns the comparison reads, with a row of numbers: a damaged file is named, with what is wrong.</summary>
+    private static DataFrame Require(string path, string[] columns)
+    {
+        var frame = DataFrameIO.LoadCsv(path);
+        var names = frame.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = columns.Where(c => !names.Contains(c)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException($"{path} has no column {string.Join(", ", missing.Select(c => $"'{c}'"))}: it is not a table written by 'subspace demo' or 'subspace analyze'.");
+        if (frame.Rows.Count == 0) throw new InvalidDataException($"{path} has a header but no rows.");
+        for (int r = 0; r < frame.Rows.Count; r++)
+            foreach (string column in columns)
+            {
+                object? value = frame[column][r];
+                if (value is string text && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                    throw new InvalidDataException($"{path}: line {r + 2}, column '{column}': expected a number, found '{(text.Length > 40 ? text[..40] + "..." : text)}'.");
+            }
+        return frame;
     }
 
     private static DataFrame Table(IReadOnlyList<string> names, IReadOnlyList<DataFrame> summaries)

@@ -20,8 +20,16 @@ public static class DataFrameIO
     public static DataFrame LoadCsv(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Table not found: {path}", path);
-        var guessed = DataFrame.LoadCsv(path, cultureInfo: CultureInfo.InvariantCulture);
-        var types = guessed.Columns.Select(c => c.DataType == typeof(float) ? typeof(double) : c.DataType).ToArray();
-        return DataFrame.LoadCsv(path, dataTypes: types, cultureInfo: CultureInfo.InvariantCulture);
+        if (new FileInfo(path).Length == 0) throw new InvalidDataException($"{path} is empty; it should hold a table with a header line.");
+        try
+        {
+            var guessed = DataFrame.LoadCsv(path, cultureInfo: CultureInfo.InvariantCulture);
+            var types = guessed.Columns.Select(c => c.DataType == typeof(float) ? typeof(double) : c.DataType).ToArray();
+            return DataFrame.LoadCsv(path, dataTypes: types, cultureInfo: CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            throw new InvalidDataException($"{path} is not a readable CSV table ({e.Message.Split(" (Parameter")[0]}).", e);
+        }
     }
 }

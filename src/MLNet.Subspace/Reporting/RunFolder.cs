@@ -45,7 +45,10 @@ internal sealed class RunFolder : IDisposable
     public static RunFolder Open(string path, RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("The output folder is empty: give a folder path with --out.");
         string full = System.IO.Path.GetFullPath(path);
+        // A corrupt manifest or progress file is refused before anything (folder, lock) is written.
+        ReadExisting(full);
         try
         {
             Directory.CreateDirectory(full);
@@ -63,10 +66,9 @@ internal sealed class RunFolder : IDisposable
         {
             manifest = manifest with { Versions = CurrentVersions() };
             string manifestPath = System.IO.Path.Combine(full, "manifest.json");
-            if (System.IO.File.Exists(manifestPath))
+            var (existing, done) = ReadExisting(full);
+            if (existing is not null)
             {
-                var existing = JsonSerializer.Deserialize<RunManifest>(System.IO.File.ReadAllText(manifestPath), Json)
-                    ?? throw new IOException($"{manifestPath} is empty or not a run manifest.");
                 if (!existing.SameWorkAs(manifest))
                 {
                     throw new IOException($"{full} already holds a different run ({existing.Command}, seed {existing.Seed}, options {Describe(existing.Options)}); "
@@ -77,16 +79,37 @@ internal sealed class RunFolder : IDisposable
             {
                 IO.AtomicFile.WriteAllText(manifestPath, w => w.Write(JsonSerializer.Serialize(manifest, Json)));
             }
-            string progressPath = System.IO.Path.Combine(full, "progress.json");
-            var done = System.IO.File.Exists(progressPath)
-                ? new SortedSet<string>(JsonSerializer.Deserialize<string[]>(System.IO.File.ReadAllText(progressPath)) ?? [])
-                : [];
             return new RunFolder(full, manifest, done, lockFile);
         }
         catch
         {
             lockFile.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The manifest (null when none) and finished steps a folder holds; a corrupt or empty file is named with what is wrong.</summary>
+    private static (RunManifest? Manifest, SortedSet<string> Done) ReadExisting(string folder)
+    {
+        string manifestPath = System.IO.Path.Combine(folder, "manifest.json"), progressPath = System.IO.Path.Combine(folder, "progress.json");
+        var manifest = System.IO.File.Exists(manifestPath) ? ReadJson<RunManifest>(manifestPath, "a run manifest") : null;
+        var done = System.IO.File.Exists(progressPath) ? new SortedSet<string>(ReadJson<string[]>(progressPath, "a list of finished steps")) : new SortedSet<string>();
+        return (manifest, done);
+    }
+
+    private static T ReadJson<T>(string path, string what) where T : class
+    {
+        string text = System.IO.File.ReadAllText(path);
+        string advice = "Delete the run folder to start over, or choose another output folder with --out.";
+        if (text.Trim().Length == 0) throw new InvalidDataException($"{path} is empty; it should hold {what}. {advice}");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidDataException($"{path} holds null; it should hold {what}. {advice}");
+        }
+        catch (JsonException e)
+        {
+            string where = e.LineNumber is long line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            throw new InvalidDataException($"{path} is corrupt{where}: it is not {what}. {advice}", e);
         }
     }
 

@@ -42,24 +42,207 @@ public class SubspaceToolTests
         Assert.Equal(1 + 2 * 2, File.ReadAllLines(Path.Combine(analysis, "dynamics.csv")).Length);   // header + 2 layers x 2 epochs
     }
 
+    // Every command, every class of bad input: options that do not parse, values out of range, unknown names, missing,
+    // empty, corrupt or mismatched files, folders that cannot be written. {t} is the (working) folder, {file} a plain file
+    // in it, {fx} the fixtures; the files named below are made by BadInputFolder. Cases that would train fail before training.
     [Theory]
-    [InlineData("demo --out {file}/run --epochs 1", "is not writable")]
-    [InlineData("demo --data {temp}/nowhere", "not found in {temp}/nowhere")]
-    [InlineData("demo --model resnet7", "Unknown model 'resnet7'")]
-    [InlineData("analyze --model smallcnn-2-8 --weights {temp}/missing.pt --out {temp}/run", "{temp}/missing.pt")]
+    // option parsing (System.CommandLine)
+    [InlineData("demo --epochs abc --out run", "--epochs")]
+    [InlineData("demo --bogus", "--bogus")]
+    [InlineData("frobnicate", "frobnicate")]
+    [InlineData("train", "--out")]
+    [InlineData("train --schedule bogus --out run", "bogus")]
+    [InlineData("cka --x ok.csv --y ok.csv --kernel poly", "poly")]
+    [InlineData("ssc --x ok.csv --k 1.5", "--k")]
+    [InlineData("ssc --x ok.csv --clusters two", "--clusters")]
+    [InlineData("analyze --model smallcnn-2-8 --alpha x --weights w.pt --out run", "--alpha")]
+    [InlineData("modularity --w sym.csv", "--y")]
+    // demo: every setting is checked before a manifest is written or a batch trained
+    [InlineData("demo --model lenet --out run", "'lenet'")]
+    [InlineData("demo --alpha -5 --out run", "--alpha")]
+    [InlineData("demo --k 0 --out run", "--k")]
+    [InlineData("demo --initial-support 0 --solver ensc --out run", "--initial-support")]
+    [InlineData("demo --solver lars --out run", "lars")]
+    [InlineData("demo --dtype float16 --out run", "float16")]
+    [InlineData("demo --probes-per-class 1 --out run", "--probes-per-class")]
+    [InlineData("demo --probes-per-class 100000 --out run", "100000")]
+    [InlineData("demo --layer nope --out run", "'nope'")]
+    [InlineData("demo --epochs 0 --out run", "--epochs")]
+    [InlineData("demo --fraction 1.5 --out run", "--fraction")]
+    [InlineData("demo --lr -1 --out run", "--lr")]
+    [InlineData("demo --settle-threshold 2 --out run", "--settle-threshold")]
+    [InlineData("demo --out {file}/run --epochs 1", "{file}/run")]
+    [InlineData("demo --out \"\"", "--out")]
+    [InlineData("demo --data {t}/nowhere --out run", "not found in {t}/nowhere")]
+    [InlineData("demo --model resnet7 --out run", "Unknown model 'resnet7'")]
+    // run folders holding damaged state
+    [InlineData("demo --out corrupt-manifest", "corrupt-manifest/manifest.json is corrupt at line 1")]
+    [InlineData("demo --out empty-manifest", "empty-manifest/manifest.json is empty")]
+    [InlineData("demo --out corrupt-progress", "corrupt-progress/progress.json is corrupt at line 1")]
+    // train
+    [InlineData("train --out \"\"", "--out")]
+    [InlineData("train --model lenet --out run", "'lenet'")]
+    [InlineData("train --epochs 0 --out run", "--epochs")]
+    [InlineData("train --batch 0 --out run", "--batch")]
+    [InlineData("train --fraction 0 --out run", "--fraction")]
+    [InlineData("train --lr 0 --out run", "--lr")]
+    [InlineData("train --data bogus:x --out run", "'bogus:x'")]
+    [InlineData("train --data cifar10:{t}/nowhere --out run", "{t}/nowhere")]
+    [InlineData("train --model smallcnn-2-8 --out {file}/run", "{file}/run")]
+    [InlineData("train --model smallcnn-2-8 --epochs 1 --out corrupt-snapshots", "corrupt-snapshots/epoch-001.json is corrupt at line 1")]
+    // analyze
+    [InlineData("analyze --model smallcnn-2-8 --weights {t}/missing.pt --out run", "{t}/missing.pt")]
+    [InlineData("analyze --model smallcnn-2-8 --weights random.pt --out run", "random.pt is corrupt or not a TorchSharp weights file")]
+    [InlineData("analyze --model smallcnn-2-8 --weights epoch-001.optim.pt --out run", "epoch-001.optim.pt is corrupt or not a TorchSharp weights file (an epoch-NNN.optim.pt file is the optimizer's state")]
+    [InlineData("analyze --model smallcnn-2-8 --weights random.safetensors --out run", "random.safetensors is corrupt or not a safetensors weights file")]
+    [InlineData("analyze --model smallcnn-2-8 --weights {fx}/weights/smallcnn-1x8x8-w2-l2-c3.pth --out run", "smallcnn-1x8x8-w2-l2-c3.pth does not fit the architecture")]
+    [InlineData("analyze --model smallcnn-2-8 --out run", "--weights")]
+    [InlineData("analyze --model smallcnn-2-8 --weights random.pt --snapshots empty-folder --out run", "--snapshots")]
+    [InlineData("analyze --model smallcnn-2-8 --snapshots {t}/nowhere --out run", "{t}/nowhere")]
+    [InlineData("analyze --model smallcnn-2-8 --snapshots empty-folder --out run", "empty-folder")]
+    [InlineData("analyze --model lenet --weights random.pt --out run", "'lenet'")]
+    // compare and report
+    [InlineData("compare --run a=corrupt-table --out out", "--run")]
+    [InlineData("report --run {t}/nowhere --out out", "{t}/nowhere")]
+    [InlineData("report --run corrupt-table --out out", "corrupt-table/summary.csv has no column 'layers'")]
+    [InlineData("report --run empty-table --out out", "empty-table/summary.csv is empty")]
+    [InlineData("report --run text-table --out out", "text-table/summary.csv: line 2, column 'test_accuracy'")]
+    [InlineData("report --run corrupt-table --out {file}/out", "corrupt-table/summary.csv")]
+    // ssc
+    [InlineData("ssc --x {t}/missing.csv --clusters 2", "{t}/missing.csv")]
+    [InlineData("ssc --x nan.csv --clusters 2", "nan.csv: line 3, column 2: expected a finite number, found 'nan'")]
+    [InlineData("ssc --x text.csv --clusters 2", "text.csv: line 2, column 2")]
+    [InlineData("ssc --x ragged.csv --clusters 2", "ragged.csv: line 2")]
+    [InlineData("ssc --x empty.csv --clusters 2", "empty.csv")]
+    [InlineData("ssc --x ok.csv --y y2.csv", "y2.csv")]
+    [InlineData("ssc --x ok.csv --y fraction.csv", "fraction.csv: line 2")]
+    [InlineData("ssc --x ok.csv", "--clusters")]
+    [InlineData("ssc --x ok.csv --clusters 1", "--clusters")]
+    [InlineData("ssc --x ok.csv --clusters 2 --alpha -5", "--alpha")]
+    [InlineData("ssc --x ok.csv --clusters 2 --solver lars", "lars")]
+    [InlineData("ssc --x ok.csv --clusters 2 --save-affinity {t}/nowhere/W.csv", "{t}/nowhere")]
+    // cka
+    [InlineData("cka --x {t}/missing.csv --y ok.csv", "{t}/missing.csv")]
+    [InlineData("cka --x ok.csv --y sym.csv", "sym.csv")]
+    [InlineData("cka --x nan.csv --y ok.csv", "nan.csv: line 3")]
+    [InlineData("cka --x ok.csv --y ok.csv --kernel rbf --threshold -1", "--threshold")]
+    [InlineData("cka --x ok.csv --y ok.csv --gram", "ok.csv is 4 x 2")]
+    // modularity
+    [InlineData("modularity --w {t}/missing.csv --y y4.csv", "{t}/missing.csv")]
+    [InlineData("modularity --w ok.csv --y y4.csv", "ok.csv is 4 x 2")]
+    [InlineData("modularity --w asymmetric.csv --y y2.csv", "asymmetric.csv")]
+    [InlineData("modularity --w negative.csv --y y2.csv", "negative.csv")]
+    [InlineData("modularity --w sym.csv --y y2.csv", "y2.csv")]
+    [InlineData("modularity --w nan.csv --y y4.csv", "nan.csv: line 3")]
+    // benchmarks
+    [InlineData("bench-cka graphs --layers 0", "--layers")]
+    [InlineData("bench-cka graphs --n -1", "--n")]
+    [InlineData("bench-cka minibatch --batch 1", "--batch")]
+    [InlineData("bench-torch --mode x", "'x'")]
+    [InlineData("bench-torch --threads 0", "--threads")]
+    [InlineData("bench-torch --iterations abc", "--iterations")]
     public void Bad_Input_Is_One_Line_That_Names_It(string arguments, string expected)
     {
-        using var temp = new TempFolder();
-        File.WriteAllText(temp.File("file"), "");
-        string Fill(string s) => s.Replace("{file}", temp.File("file")).Replace("{temp}", temp.Path);
+        using var temp = BadInputFolder();
+        string Fill(string s) => s.Replace("{file}", temp.File("file")).Replace("{t}", temp.Path).Replace("{fx}", TestPaths.Fixtures);
+        string[] before = Entries(temp.Path);
 
-        var (code, output) = Subspace(Fill(arguments), temp.Path);
+        var (code, stdout, stderr) = SubspaceSplit(Fill(arguments), temp.Path);
 
-        Assert.Equal(2, code);
-        Assert.Contains("error: ", output);
-        Assert.Contains(Fill(expected), output);
-        Assert.DoesNotContain("   at ", output);
-        Assert.False(File.Exists(Path.Combine(temp.Path, "run", "report.html")));
+        string all = $"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}";
+        Assert.True(code == 2, all);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 1 && lines[0].StartsWith("error: ", StringComparison.Ordinal), all);
+        Assert.Contains(Fill(expected), lines[0]);
+        foreach (string net in new[] { "   at ", "(Parameter '", "Actual value was", "System.", "Exception", "`1", "\"error\"" })
+            Assert.False(stdout.Contains(net, StringComparison.Ordinal) || stderr.Contains(net, StringComparison.Ordinal), $"'{net}' in the output: {all}");
+        Assert.False(lines[0].Any(c => char.IsControl(c) || c == '\uFFFD'), $"unreadable bytes in the message: {all}");
+        Assert.Equal(before, Entries(temp.Path));   // no new file or folder, anywhere in the working folder
+    }
+
+    [Theory]
+    [InlineData("ssc --x ok.csv --y sparse-labels-4.csv", "accuracy")]
+    [InlineData("modularity --w sym.csv --y sparse-labels.csv", "modularity")]
+    public void Sparse_Label_Values_Give_A_Clean_Result(string arguments, string key)
+    {
+        // Labels {0, 5000, 1000000}: a partition like any other; no count table sized by the largest value (which ran out of memory).
+        using var temp = BadInputFolder();
+
+        var (code, stdout, stderr) = SubspaceSplit(arguments, temp.Path);
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        using var json = System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n').Last());
+        Assert.True(double.IsFinite(json.RootElement.GetProperty(key).GetDouble()), stdout);
+    }
+
+    private static string[] Entries(string folder)
+        => Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(e => Path.GetRelativePath(folder, e)).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A working folder with the small bad (and good) inputs the bad-input cases name.</summary>
+    private static TempFolder BadInputFolder()
+    {
+        var temp = new TempFolder();
+        void Write(string name, string text)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(temp.File(name))!);
+            File.WriteAllText(temp.File(name), text);
+        }
+        Write("file", "");
+        Write("ok.csv", "1,0\n0.9,0.1\n0,1\n0.1,0.9\n");                       // 4 samples x 2 features
+        Write("sym.csv", "0,1,0\n1,0,1\n0,1,0\n");                              // a symmetric 3 x 3 graph
+        Write("asymmetric.csv", "0,1\n2,0\n");
+        Write("negative.csv", "0,-1\n-1,0\n");
+        Write("nan.csv", "1,2\n3,4\n5,nan\n6,7\n");
+        Write("text.csv", "1,2\n3,x\n");
+        Write("ragged.csv", "1,2\n3\n");
+        Write("empty.csv", "");
+        Write("y2.csv", "0\n1\n");
+        Write("y4.csv", "0\n0\n1\n1\n");
+        Write("fraction.csv", "0\n1.5\n0\n1\n");
+        Write("sparse-labels.csv", "0\n1000000\n5000\n");
+        Write("sparse-labels-4.csv", "0\n0\n1000000\n1000000\n");
+        Write("corrupt-manifest/manifest.json", "{not json");
+        Write("empty-manifest/manifest.json", "");
+        Write("corrupt-progress/progress.json", "[1,");
+        Write("corrupt-snapshots/epoch-001.json", "{\"Epoch\": ");
+        Write("corrupt-snapshots/epoch-001.pt", "x");
+        Write("corrupt-snapshots/epoch-001.optim.pt", "x");
+        Write("corrupt-table/summary.csv", "a,b\n1,2\n");
+        Write("corrupt-table/layerwise.csv", "a,b\n1,2\n");
+        Write("empty-table/summary.csv", "");
+        Write("empty-table/layerwise.csv", "");
+        Write("text-table/summary.csv", "layers,blocks,test_accuracy,first_layer_modularity,last_layer_modularity,depth_modularity_rho,block_score,ssc_accuracy,network_accuracy,agreement\n4,1,abc,0.1,0.5,1,0.9,0.8,0.9,0.8\n");
+        Write("text-table/layerwise.csv", "modularity\n0.1\n");
+        Directory.CreateDirectory(temp.File("empty-folder"));
+        var random = new Random(11);
+        foreach (string name in new[] { "random.pt", "epoch-001.optim.pt", "random.safetensors" })
+        {
+            var bytes = new byte[300];
+            random.NextBytes(bytes);
+            File.WriteAllBytes(temp.File(name), bytes);
+        }
+        return temp;
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) SubspaceSplit(string arguments, string workingDirectory)
+    {
+        Assert.True(File.Exists(Tool), $"{Tool} is missing: build the solution first (dotnet test MLNet.Subspace.sln builds it).");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet", $"\"{Tool}\" {arguments}")
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"'subspace {arguments}' did not finish within 2 minutes (bad input must fail before any training).");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
     [Theory]

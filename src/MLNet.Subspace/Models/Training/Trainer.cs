@@ -56,6 +56,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         if (evaluation is not null && !evaluation.ImageShape.SequenceEqual(train.ImageShape))
             throw new ArgumentException($"The evaluation images have shape [{string.Join(", ", evaluation.ImageShape)}] but the training images [{string.Join(", ", train.ImageShape)}].", nameof(evaluation));
+        if (_options.SnapshotFolder is not null) CheckWritable(_options.SnapshotFolder);
         var device = TorchDevice.Resolve(_options.Device);
         int[] subset = Subset(train.Labels, train.ClassNames.Count, _options.TrainingFraction, _options.Seed);
         model.to(device);
@@ -206,6 +207,22 @@ public sealed class Trainer
         }
     }
 
+    /// <summary>Refuses a snapshot folder that cannot be written before the first batch, not after the first epoch.</summary>
+    private static void CheckWritable(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string probe = Path.Combine(folder, $".write-test-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The snapshot folder {Path.GetFullPath(folder)} is not writable ({e.Message}). Choose another folder.", e);
+        }
+    }
+
     private string SnapshotPath(int epoch, string suffix) => Path.Combine(_options.SnapshotFolder!, $"epoch-{epoch:D3}{suffix}");
 
     private void SaveSnapshot(nn.Module model, TorchSharp.Modules.SGD optimizer, List<EpochMetrics> history, string data)
@@ -239,7 +256,8 @@ public sealed class Trainer
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Snapshot metadata {last.File} is corrupt: {e.Message}", e);
+            string where = e.LineNumber is long line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            throw new InvalidDataException($"Snapshot metadata {last.File} is corrupt{where}: it is not a snapshot record. Delete it (and its epoch's .pt files) to train that epoch again.", e);
         }
         if (record.Fingerprint != _options.Fingerprint())
             throw new InvalidOperationException(

@@ -95,6 +95,7 @@ public sealed class TrainerOptions
         Check(CropPadding >= 0, nameof(CropPadding), "an integer in [0, inf)", CropPadding);
         Check(TrainingFraction is > 0 and <= 1, nameof(TrainingFraction), "a number in (0, 1]", TrainingFraction);
         Check(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), "an integer in [1, inf)", EvaluationBatchSize);
+        Check(SnapshotFolder is null || !string.IsNullOrWhiteSpace(SnapshotFolder), nameof(SnapshotFolder), "a folder path, not empty", $"'{SnapshotFolder}'");
     }
 
     /// <summary>The settings that must match for a snapshot to be resumed.</summary>
