@@ -29,12 +29,12 @@ var graphs = LayerGraphs.BuildAll(activations, new SscOptions());
 // Per-layer metrics as a DataFrame: filter and sort like any other table.
 DataFrame layers = LayerwiseAnalysis.Run(activations, graphs, seed: 2).Table;
 DataFrame structured = layers.Filter(layers["modularity"].ElementwiseGreaterThan(0.0)).OrderByDescending("modularity");
-Console.WriteLine(structured);
+Console.WriteLine(structured.ToText());
 
 // SSC-CKA between the layers' graphs and linear CKA between their raw activations, both as DataFrames.
 DataFrame sscCka = ml.Transforms.CkaComparer().Compare(graphs.Select(g => g.Layer).ToList(), graphs.Select(g => g.Graph.Weights).ToList()).Matrix;
 DataFrame linearCka = ml.Transforms.CkaComparer().Compare(activations.ToDataView(), activations.LayerNames.ToArray()).Matrix;
-Console.WriteLine(sscCka);
+Console.WriteLine(sscCka.ToText());
 
 DataFrameIO.SaveCsv(layers, Path.Combine(output, "layers.csv"));
 DataFrameIO.SaveCsv(sscCka, Path.Combine(output, "ssc_cka.csv"));

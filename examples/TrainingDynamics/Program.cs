@@ -8,6 +8,7 @@ using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Reporting;
 using MLNet.Subspace.Models.Training;
 
 string folder = args.Length > 0 ? args[0] : IdxReader.DebianFashionMnistFolder;
@@ -33,5 +34,5 @@ for (int epoch = 1; epoch <= epochs; epoch++)
 }
 
 var dynamics = TrainingDynamics.Run(perEpoch, threshold: 0.9);
-Console.WriteLine(dynamics.PerEpoch);
-Console.WriteLine(dynamics.Settling);
+Console.WriteLine(dynamics.PerEpoch.ToText());
+Console.WriteLine(dynamics.Settling.ToText());

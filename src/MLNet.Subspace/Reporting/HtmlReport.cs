@@ -91,7 +91,7 @@ public sealed partial class HtmlReport
         for (long r = 0; r < shown; r++)
         {
             _body.Append("<tr>");
-            foreach (var column in frame.Columns) _body.Append("<td>").Append(Escape(Format(column[r]))).Append("</td>");
+            foreach (var column in frame.Columns) _body.Append("<td>").Append(Escape(DataFrameText.Format(column[r]))).Append("</td>");
             _body.AppendLine("</tr>");
         }
         _body.AppendLine("</tbody></table></div>");
@@ -148,15 +148,6 @@ public sealed partial class HtmlReport
     public void Save(string path) => IO.AtomicFile.WriteAllText(path, writer => writer.Write(Render()));
 
     private static string Escape(string? text) => WebUtility.HtmlEncode(text ?? "");
-
-    private static string Format(object? value) => value switch
-    {
-        null => "",
-        double d => d.ToString("G4", CultureInfo.InvariantCulture),
-        float f => f.ToString("G4", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 
     [System.Text.RegularExpressions.GeneratedRegex(@"id=""clipPath\d+""|url\(#clipPath\d+\)")]
     private static partial System.Text.RegularExpressions.Regex ClipPathId();

@@ -148,3 +148,19 @@ public class HtmlReportInBrowserTests
         Assert.Contains("<h2 id=\"s2\">Table</h2>", dom);
     }
 }
+
+public class DataFrameTextTests
+{
+    [Fact]
+    public void Columns_Are_Aligned_And_Numbers_Rounded_To_Four_Significant_Digits()
+    {
+        var frame = new Microsoft.Data.Analysis.DataFrame(
+            new Microsoft.Data.Analysis.StringDataFrameColumn("layer", ["features.0.conv", "fc"]),
+            new Microsoft.Data.Analysis.DoubleDataFrameColumn("modularity", [0.123456789, 12.3456789]),
+            new Microsoft.Data.Analysis.Int32DataFrameColumn("n", [500, 7]));
+
+        var lines = frame.ToText(maxRows: 1).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["          layer  modularity    n", "features.0.conv      0.1235  500", "(1 more rows)"], lines);
+    }
+}
