@@ -24,6 +24,14 @@ public static class ClusteringMetrics
     /// <param name="truth">True classes.</param>
     /// <param name="predicted">Cluster labels.</param>
     public static double NormalizedMutualInformation(IReadOnlyList<int> truth, IReadOnlyList<int> predicted)
+        => NormalizedMutualInformation(truth, predicted, NmiNormalization.Arithmetic);
+
+    /// <summary>Normalised mutual information I(truth; predicted) / the chosen normaliser (see <see cref="NmiNormalization"/>);
+    /// 1 when both labelings have one cluster, 0 when the normaliser is 0 otherwise.</summary>
+    /// <param name="truth">True classes.</param>
+    /// <param name="predicted">Cluster labels.</param>
+    /// <param name="normalization">What to divide the mutual information by.</param>
+    public static double NormalizedMutualInformation(IReadOnlyList<int> truth, IReadOnlyList<int> predicted, NmiNormalization normalization)
     {
         var m = Contingency(truth, predicted, out int rows, out int cols);
         double n = truth.Count;
@@ -37,7 +45,12 @@ public static class ClusteringMetrics
             for (int j = 0; j < cols; j++)
                 if (m[i, j] > 0) mi += m[i, j] / n * Math.Log(n * m[i, j] / (a[i] * b[j]));
         double ha = Entropy(a, n), hb = Entropy(b, n);
-        double denom = (ha + hb) / 2;
+        double denom = normalization switch
+        {
+            NmiNormalization.Arithmetic => (ha + hb) / 2,
+            NmiNormalization.TruthEntropy => ha,
+            _ => throw new ArgumentOutOfRangeException(nameof(normalization), $"Unknown NMI normalisation {normalization}."),
+        };
         return mi <= 0 || denom <= 0 ? 0 : Math.Min(1.0, mi / denom);
     }
 

@@ -26,6 +26,18 @@ public class MetricsTests
     }
 
     [Fact]
+    public void Nmi_Normalisations_Match_Values_Computed_By_Hand()
+    {
+        // Computed in Python from the contingency table (math.log, no library): I / H(truth) and I / ((H(truth) + H(pred)) / 2).
+        int[] truth = [0, 0, 0, 1, 1, 2, 2, 2];
+        int[] predicted = [0, 0, 0, 0, 1, 1, 1, 1];
+
+        Assert.Equal(0.4803756539276559, ClusteringMetrics.NormalizedMutualInformation(truth, predicted, NmiNormalization.TruthEntropy), 12);
+        Assert.Equal(0.585645106509765, ClusteringMetrics.NormalizedMutualInformation(truth, predicted, NmiNormalization.Arithmetic), 12);
+        Assert.Equal(0.585645106509765, ClusteringMetrics.NormalizedMutualInformation(truth, predicted), 12);
+    }
+
+    [Fact]
     public void Relabelled_Partitions_Score_One()
     {
         int[] truth = [0, 0, 1, 1, 2, 2];
