@@ -16,23 +16,28 @@ namespace MLNet.Subspace.ML;
 /// per-cluster affinity share and optionally the strongest neighbours; it also works as an
 /// <see cref="IRowToRowMapper"/>, so <c>PredictionEngine</c> can be used.
 /// </summary>
-/// <remarks>Rows seen in training are recognised by their exact feature vector and get their fitted cluster. Any other row gets
+/// <remarks>Rows seen in training get their fitted outputs: an exact copy of a fitted row, or a row whose Euclidean distance to the
+/// nearest fitted row x<sub>i</sub> is at most <see cref="SscAffinityEstimator.Options.FittedRowTolerance"/> · ||x<sub>i</sub>|| (the nearest
+/// such row, the lowest index on a tie; O(N D) per row not copied exactly), which absorbs the float32 rounding by which one row
+/// through a network differs from the same row in a batch. Any other row gets
 /// an out-of-sample code over the training rows (<see cref="SscOptions.CodeOutOfSample"/>, k non-zeros), its neighbours are that
 /// code's support, its affinity share the share of |code| per cluster, its cluster the one with the largest share (missing key
 /// and a NaN score for a zero vector), and its score 1 − share as for fitted rows (see <see cref="SscAffinityEstimator"/>).</remarks>
 public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
 {
-    private const string Magic = "MLNSSCT3";
+    private const string Magic = "MLNSSCT4";
+    private const string MagicWithoutTolerance = "MLNSSCT3";
     private const string MagicWithoutShareColumn = "MLNSSCT2";
 
     internal sealed record Settings(string FeatureColumnName, string PredictedLabelColumnName, string ScoreColumnName,
-        string AffinityShareColumnName, int NumberOfNeighbours, string NeighboursColumnName, string NeighbourWeightsColumnName, int MaximumNonZeros, int NumberOfClusters);
+        string AffinityShareColumnName, int NumberOfNeighbours, string NeighboursColumnName, string NeighbourWeightsColumnName, int MaximumNonZeros, int NumberOfClusters, double FittedRowTolerance);
 
     private readonly IHostEnvironment _env;
     private readonly Settings _settings;
     private readonly float[] _features;
     private readonly int _size;
     private readonly Dictionary<int, List<int>> _lookup = [];
+    private readonly double[] _norms;
     private readonly float[] _shares;
     private readonly float[] _scores;
     private readonly Lazy<OutOfSampleCoder> _coder;
@@ -47,8 +52,12 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         ClusterLabels = labels;
         Expression = expression;
         int n = labels.Length;
+        _norms = new double[n];
         for (int i = 0; i < n; i++)
         {
+            double sq = 0;
+            foreach (float v in features.AsSpan(i * size, size)) sq += (double)v * v;
+            _norms[i] = Math.Sqrt(sq);
             int h = Hash(features.AsSpan(i * size, size));
             if (!_lookup.TryGetValue(h, out var list)) _lookup[h] = list = [];
             list.Add(i);
@@ -167,7 +176,7 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         w.Write(_settings.FeatureColumnName); w.Write(_settings.PredictedLabelColumnName); w.Write(_settings.ScoreColumnName);
         w.Write(_settings.AffinityShareColumnName);
         w.Write(_settings.NumberOfNeighbours); w.Write(_settings.NeighboursColumnName); w.Write(_settings.NeighbourWeightsColumnName);
-        w.Write(_settings.MaximumNonZeros); w.Write(_settings.NumberOfClusters);
+        w.Write(_settings.MaximumNonZeros); w.Write(_settings.NumberOfClusters); w.Write(_settings.FittedRowTolerance);
         w.Write(ClusterLabels.Count); w.Write(_size);
         foreach (float v in _features) w.Write(v);
         foreach (int l in ClusterLabels) w.Write(l);
@@ -188,11 +197,13 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         try
         {
             string magic = r.ReadString();
-            if (magic != Magic && magic != MagicWithoutShareColumn) throw new InvalidDataException($"{path}: not an SscAffinity model (expected header '{Magic}').");
+            if (magic != Magic && magic != MagicWithoutTolerance && magic != MagicWithoutShareColumn) throw new InvalidDataException($"{path}: not an SscAffinity model (expected header '{Magic}').");
             string feature = r.ReadString(), predicted = r.ReadString(), score = r.ReadString();
             // Files written before the affinity share had its own column: it takes the default name.
             string share = magic == MagicWithoutShareColumn ? SscAffinityEstimator.Defaults.AffinityShareColumnName : r.ReadString();
-            var settings = new Settings(feature, predicted, score, share, r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32());
+            var settings = new Settings(feature, predicted, score, share, r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(),
+                // Files written before the tolerance existed matched exact copies only.
+                magic == Magic ? r.ReadDouble() : 0);
             int n = r.ReadInt32(), size = r.ReadInt32();
             if (n < 2 || size < 1 || settings.NumberOfClusters < 2) throw new InvalidDataException($"{path}: corrupt header (N = {n}, D = {size}).");
             var features = new float[(long)n * size];
@@ -245,12 +256,26 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         return (key, score, share, ids, weights);
     }
 
+    /// <summary>The fitted row <paramref name="x"/> stands for: an exact copy (first by index), else the nearest fitted row
+    /// within the relative tolerance (lowest index on a tie), else −1.</summary>
     private int Find(ReadOnlySpan<float> x)
     {
-        if (!_lookup.TryGetValue(Hash(x), out var candidates)) return -1;
-        foreach (int i in candidates)
-            if (_features.AsSpan(i * _size, _size).SequenceEqual(x)) return i;
-        return -1;
+        if (_lookup.TryGetValue(Hash(x), out var candidates))
+            foreach (int i in candidates)
+                if (_features.AsSpan(i * _size, _size).SequenceEqual(x)) return i;
+        double tolerance = _settings.FittedRowTolerance;
+        if (tolerance <= 0) return -1;
+        int best = -1;
+        double bestDistance = double.PositiveInfinity;
+        for (int i = 0; i < _norms.Length; i++)
+        {
+            var row = _features.AsSpan(i * _size, _size);
+            double sq = 0;
+            for (int j = 0; j < _size; j++) { double d = (double)x[j] - row[j]; sq += d * d; }
+            double distance = Math.Sqrt(sq);
+            if (distance <= tolerance * _norms[i] && distance < bestDistance) { best = i; bestDistance = distance; }
+        }
+        return best;
     }
 
     /// <summary>The out-of-sample code of a row over the training rows (<see cref="SscOptions.CodeOutOfSample"/>): O(k N D).</summary>
