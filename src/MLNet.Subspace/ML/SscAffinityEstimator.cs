@@ -164,7 +164,7 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
         SscResult result;
         using (var scope = torch.NewDisposeScope())
             result = ssc.Cluster(torch.tensor(values, [rows, size], torch.float32), _options.NumberOfClusters);
-        channel.Info(MessageSensitivity.None, $"{ssc.Describe()}: N = {rows}, D = {size}, {result.Expression.Iterations} iterations, {result.Expression.NonZerosPerSample:F2} non-zeros per code, solve {result.Expression.Seconds:F2} s, spectral {result.SpectralSeconds:F2} s");
+        channel.Info(MessageSensitivity.None, $"{ssc.Describe()}: N = {rows}, D = {size}, {result.Expression.Iterations} iterations, {result.Expression.NonZerosPerSample:F2} non-zeros per code, solve {result.Expression.Seconds:F2} s, spectral {result.SpectralSeconds:F2} s, seed {ssc.Seed} ({(_options.Ssc.Seed is null ? "the MLContext's" : "the options'")})");
         var settings = new SscAffinityTransformer.Settings(_options.FeatureColumnName, _options.PredictedLabelColumnName, _options.ScoreColumnName,
             _options.AffinityShareColumnName, _options.NumberOfNeighbours, _options.NeighboursColumnName, _options.NeighbourWeightsColumnName, ssc.NonZerosFor(rows), _options.NumberOfClusters, _options.FittedRowTolerance);
         return new SscAffinityTransformer(_env, settings, values, size, result.Graph, result.Labels, result.Expression);

@@ -119,6 +119,22 @@ public class SscAffinityEstimatorTests
         }
     }
 
+    [Theory]
+    [InlineData(7, null, "seed 7 (the MLContext's)")]
+    [InlineData(7, 3, "seed 3 (the options')")]
+    [InlineData(null, null, "seed 0 (the MLContext's)")] // an MLContext without a seed: SscOptions.Defaults.Seed
+    public void The_MLContext_Seed_Is_The_Seed_Unless_The_Options_Give_One(int? contextSeed, int? optionSeed, string expected)
+    {
+        var ml = contextSeed is int seed ? new MLContext(seed) : new MLContext();
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var (view, _, _) = Data();
+
+        ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Ssc = new SscOptions { Seed = optionSeed } }).Fit(view);
+
+        lock (messages) Assert.Contains(messages, m => m.Contains(expected));
+    }
+
     [Fact]
     public void Output_Schema_Has_Key_Score_And_Neighbour_Columns()
     {
