@@ -117,6 +117,36 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
             Check(!string.IsNullOrWhiteSpace(value), name, "a column name", value ?? "null");
     }
 
+    /// <summary>Degenerate input gets a warning on the ML.NET channel, not a silent result: all-zero rows, and rows (or a whole
+    /// graph) with no affinity, whose clusters spectral clustering assigns arbitrarily.</summary>
+    private void WarnIfDegenerate(IChannel channel, float[] values, int rows, int size, SscResult result)
+    {
+        int zeroRows = 0;
+        for (int i = 0; i < rows; i++)
+            if (!values.AsSpan(i * size, size).ContainsAnyExcept(0f)) zeroRows++;
+        var weights = result.Graph.Weights;
+        int isolated = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            var val = weights.RowValues(i);
+            bool any = false;
+            foreach (double v in val) if (v != 0) { any = true; break; }
+            if (!any) isolated++;
+        }
+        string column = _options.FeatureColumnName;
+        if (zeroRows == rows)
+            channel.Warning(MessageSensitivity.None, $"Every row of column '{column}' is zero ({rows} rows): no row can be written as a combination of the others, the affinity graph has no edges and the {_options.NumberOfClusters} clusters are arbitrary.");
+        else if (isolated == rows)
+            channel.Warning(MessageSensitivity.None, $"The affinity graph of column '{column}' has no edges (0 non-zero codes over {rows} rows): the {_options.NumberOfClusters} clusters are arbitrary.");
+        else
+        {
+            if (zeroRows > 0)
+                channel.Warning(MessageSensitivity.None, $"{zeroRows} of {rows} rows of column '{column}' are zero: they have no affinity to any row and their clusters are arbitrary.");
+            if (isolated > zeroRows)
+                channel.Warning(MessageSensitivity.None, $"{isolated - zeroRows} non-zero row(s) of column '{column}' have no affinity to any other row (an empty code, used by no other code): their clusters are arbitrary.");
+        }
+    }
+
     private static void Check(bool ok, string option, string expected, object value)
     {
         if (!ok) throw new ArgumentOutOfRangeException(option, $"The '{option}' option of SscAffinityEstimator must be {expected}. Got {value} instead.");
@@ -165,6 +195,7 @@ public sealed class SscAffinityEstimator : IEstimator<SscAffinityTransformer>
         using (var scope = torch.NewDisposeScope())
             result = ssc.Cluster(torch.tensor(values, [rows, size], torch.float32), _options.NumberOfClusters);
         channel.Info(MessageSensitivity.None, $"{ssc.Describe()}: N = {rows}, D = {size}, {result.Expression.Iterations} iterations, {result.Expression.NonZerosPerSample:F2} non-zeros per code, solve {result.Expression.Seconds:F2} s, spectral {result.SpectralSeconds:F2} s, seed {ssc.Seed} ({(_options.Ssc.Seed is null ? "the MLContext's" : "the options'")})");
+        WarnIfDegenerate(channel, values, rows, size, result);
         var settings = new SscAffinityTransformer.Settings(_options.FeatureColumnName, _options.PredictedLabelColumnName, _options.ScoreColumnName,
             _options.AffinityShareColumnName, _options.NumberOfNeighbours, _options.NeighboursColumnName, _options.NeighbourWeightsColumnName, ssc.NonZerosFor(rows), _options.NumberOfClusters, _options.FittedRowTolerance);
         return new SscAffinityTransformer(_env, settings, values, size, result.Graph, result.Labels, result.Expression);

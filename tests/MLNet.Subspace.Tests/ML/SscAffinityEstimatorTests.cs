@@ -135,6 +135,46 @@ public class SscAffinityEstimatorTests
         lock (messages) Assert.Contains(messages, m => m.Contains(expected));
     }
 
+    private static List<string> Warnings(MLContext ml)
+    {
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.Message); };
+        return warnings;
+    }
+
+    [Theory]
+    [InlineData(SscSolver.Ensc)]
+    [InlineData(SscSolver.Omp)]
+    [InlineData(SscSolver.Admm)]
+    public void All_Zero_Data_Gets_A_Warning(SscSolver solver)
+    {
+        var ml = new MLContext(1);
+        var warnings = Warnings(ml);
+        var view = InMemoryDataView.Create(12).AddVector("Features", new float[12 * 6], [6]).Build();
+
+        var model = ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Ssc = new SscOptions { Solver = solver } }).Fit(view);
+
+        Assert.Equal(0, model.Graph.Weights.NonZeroCount);
+        lock (warnings) Assert.Contains(warnings, w => w.Contains("Every row of column 'Features' is zero (12 rows)") && w.Contains("arbitrary"));
+    }
+
+    [Fact]
+    public void Some_Zero_Rows_Get_A_Warning_And_Clean_Data_None()
+    {
+        var ml = new MLContext(1);
+        var warnings = Warnings(ml);
+        var (_, values, _) = Data();
+        var clean = InMemoryDataView.Create(values.Length / 6).AddVector("Features", values, [6]).Build();
+        ml.Transforms.SscAffinity(Options()).Fit(clean);
+        lock (warnings) Assert.Empty(warnings);
+
+        var holed = (float[])values.Clone();
+        Array.Clear(holed, 5 * 6, 6);
+        Array.Clear(holed, 40 * 6, 6);
+        ml.Transforms.SscAffinity(Options()).Fit(InMemoryDataView.Create(values.Length / 6).AddVector("Features", holed, [6]).Build());
+        lock (warnings) Assert.Contains(warnings, w => w.Contains("2 of 75 rows of column 'Features' are zero"));
+    }
+
     [Fact]
     public void Output_Schema_Has_Key_Score_And_Neighbour_Columns()
     {
