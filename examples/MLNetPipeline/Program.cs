@@ -3,10 +3,13 @@
 //   layer -> ML.NET's own clustering metrics against the true classes.
 // Run: dotnet run --project examples/MLNetPipeline [-- <Fashion-MNIST folder>]
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Metrics;
+using ClusteringMetrics = MLNet.Subspace.Numerics.Metrics.ClusteringMetrics;
 using MLNet.Subspace.Numerics.Ssc;
 
 string folder = args.Length > 0 ? args[0] : IdxReader.DebianFashionMnistFolder;
@@ -38,7 +41,23 @@ var pipeline = ml.Transforms.ExtractActivations(model, new ActivationExtractorEs
 var fitted = pipeline.Fit(probes);
 var clustered = fitted.Transform(probes);
 
-// 4. ML.NET's clustering metrics of the SSC clusters against the true classes.
+// 4. ML.NET's clustering metrics of the SSC clusters against the true classes. SscAffinity's Score is distance-like, as
+//    ML.NET's clustering trainers write it (argmin = the cluster), so the evaluator reads the clusters SSC found.
 var metrics = ml.Clustering.Evaluate(clustered, labelColumnName: "Label", scoreColumnName: "Score");
 Console.WriteLine($"SSC on {layers[^1]} ({probes.GetRowCount()} probes): NMI {metrics.NormalizedMutualInformation:0.000}, "
-    + $"average distance {metrics.AverageDistance:0.000}");
+    + $"average distance {metrics.AverageDistance:0.000} (mean share of a probe's affinity outside its cluster)");
+
+// 5. The same clusters through the library's own metrics. ML.NET normalises NMI by the classes' entropy, the library's default
+//    by the mean of both entropies (scikit-learn's); the library offers ML.NET's normalisation too, and the two must agree.
+var truth = clustered.GetColumn<uint>("Label").Select(k => (int)k - 1).ToArray();
+var found = clustered.GetColumn<uint>("PredictedLabel").Select(k => (int)k - 1).ToArray();
+double libraryNmi = ClusteringMetrics.NormalizedMutualInformation(truth, found, NmiNormalization.TruthEntropy);
+Console.WriteLine($"library NMI {libraryNmi:0.000} (I / H(class), ML.NET's normalisation; "
+    + $"{ClusteringMetrics.NormalizedMutualInformation(truth, found):0.000} with the arithmetic mean), accuracy {ClusteringMetrics.Accuracy(truth, found):0.000}; "
+    + $"ML.NET - library = {metrics.NormalizedMutualInformation - libraryNmi:0.0e+0}");
+if (Math.Abs(metrics.NormalizedMutualInformation - libraryNmi) > 0.01)
+{
+    Console.Error.WriteLine($"error: ML.NET's NMI {metrics.NormalizedMutualInformation:0.0000} and the library's {libraryNmi:0.0000} differ by more than 0.01.");
+    return 1;
+}
+return 0;

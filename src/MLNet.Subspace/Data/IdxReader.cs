@@ -107,10 +107,17 @@ public static class IdxReader
     /// <summary>Loads a Fashion-MNIST split from a folder holding the four standard IDX files (.gz or raw).</summary>
     /// <param name="folder">The folder; default: where Debian's dataset-fashion-mnist installs them.</param>
     /// <param name="train">True for the 60,000 training images, false for the 10,000 test images.</param>
-    /// <returns>The split with Fashion-MNIST's class names.</returns>
-    public static ImageDataset LoadFashionMnist(string? folder = null, bool train = false)
-        => LoadSplit(folder ?? DebianFashionMnistFolder, train, FashionMnistClassNames,
+    /// <param name="classNames">Class names to use; null means Fashion-MNIST's (<see cref="FashionMnistClassNames"/>) when the labels
+    /// are Fashion-MNIST's own split (recognised by their content), and "0".."9" for any other data in the folder.</param>
+    /// <returns>The split.</returns>
+    public static ImageDataset LoadFashionMnist(string? folder = null, bool train = false, IReadOnlyList<string>? classNames = null)
+    {
+        var data = LoadSplit(folder ?? DebianFashionMnistFolder, train, classNames,
             "Fashion-MNIST", " On Debian install it with 'apt-get install -y dataset-fashion-mnist', or pass the folder that holds the IDX files.");
+        return classNames is null && FashionMnistSplits.Matches(data.Labels, train)
+            ? new ImageDataset(data.Pixels, data.Labels, data.Channels, data.Height, data.Width, FashionMnistClassNames)
+            : data;
+    }
 
     /// <summary>
     /// Loads a split from a folder in the MNIST layout (<c>train-images-idx3-ubyte</c>, <c>t10k-labels-idx1-ubyte</c>, ...,

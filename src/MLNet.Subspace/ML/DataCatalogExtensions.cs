@@ -22,10 +22,12 @@ public static class DataCatalogExtensions
     /// <param name="catalog">The data catalog.</param>
     /// <param name="folder">Folder of the four IDX files; default: Debian's /usr/share/datasets/fashion-mnist.</param>
     /// <param name="train">True for the training split, false for the test split.</param>
-    public static IDataView LoadFashionMnist(this DataOperationsCatalog catalog, string? folder = null, bool train = false)
+    /// <param name="classNames">The Label key's names; null means Fashion-MNIST's for Fashion-MNIST's own labels (recognised by
+    /// their content) and "0".."9" for other data in the same layout.</param>
+    public static IDataView LoadFashionMnist(this DataOperationsCatalog catalog, string? folder = null, bool train = false, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return IdxReader.LoadFashionMnist(folder, train).ToDataView();
+        return IdxReader.LoadFashionMnist(folder, train, classNames).ToDataView();
     }
 
     /// <summary>Loads CIFAR-10 binary batch files.</summary>

@@ -12,24 +12,33 @@ namespace MLNet.Subspace.ML;
 
 /// <summary>
 /// The fitted SSC model: the training rows, their sparse codes, the affinity graph and the clusters. <see cref="Transform"/>
-/// (lazy) adds the cluster (key), the per-cluster affinity score and optionally the strongest neighbours; it also works as an
+/// (lazy) adds the cluster (key), the distance-like per-cluster score (argmin = the cluster, ML.NET's clustering convention), the
+/// per-cluster affinity share and optionally the strongest neighbours; it also works as an
 /// <see cref="IRowToRowMapper"/>, so <c>PredictionEngine</c> can be used.
 /// </summary>
-/// <remarks>Rows seen in training are recognised by their exact feature vector and get their fitted cluster. Any other row gets
+/// <remarks>Rows seen in training get their fitted outputs: an exact copy of a fitted row, or a row whose Euclidean distance to the
+/// nearest fitted row x<sub>i</sub> is at most <see cref="SscAffinityEstimator.Options.FittedRowTolerance"/> · ||x<sub>i</sub>|| (the nearest
+/// such row, the lowest index on a tie; O(N D) per row not copied exactly), which absorbs the float32 rounding by which one row
+/// through a network differs from the same row in a batch. Any other row gets
 /// an out-of-sample code over the training rows (<see cref="SscOptions.CodeOutOfSample"/>, k non-zeros), its neighbours are that
-/// code's support, its score the share of |code| per cluster, and its cluster the best-scoring one (missing key for a zero vector).</remarks>
+/// code's support, its affinity share the share of |code| per cluster, its cluster the one with the largest share (missing key
+/// and a NaN score for a zero vector), and its score 1 − share as for fitted rows (see <see cref="SscAffinityEstimator"/>).</remarks>
 public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
 {
-    private const string Magic = "MLNSSCT2";
+    private const string Magic = "MLNSSCT4";
+    private const string MagicWithoutTolerance = "MLNSSCT3";
+    private const string MagicWithoutShareColumn = "MLNSSCT2";
 
     internal sealed record Settings(string FeatureColumnName, string PredictedLabelColumnName, string ScoreColumnName,
-        int NumberOfNeighbours, string NeighboursColumnName, string NeighbourWeightsColumnName, int MaximumNonZeros, int NumberOfClusters);
+        string AffinityShareColumnName, int NumberOfNeighbours, string NeighboursColumnName, string NeighbourWeightsColumnName, int MaximumNonZeros, int NumberOfClusters, double FittedRowTolerance);
 
     private readonly IHostEnvironment _env;
     private readonly Settings _settings;
     private readonly float[] _features;
     private readonly int _size;
     private readonly Dictionary<int, List<int>> _lookup = [];
+    private readonly double[] _norms;
+    private readonly float[] _shares;
     private readonly float[] _scores;
     private readonly Lazy<OutOfSampleCoder> _coder;
 
@@ -43,13 +52,18 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         ClusterLabels = labels;
         Expression = expression;
         int n = labels.Length;
+        _norms = new double[n];
         for (int i = 0; i < n; i++)
         {
+            double sq = 0;
+            foreach (float v in features.AsSpan(i * size, size)) sq += (double)v * v;
+            _norms[i] = Math.Sqrt(sq);
             int h = Hash(features.AsSpan(i * size, size));
             if (!_lookup.TryGetValue(h, out var list)) _lookup[h] = list = [];
             list.Add(i);
         }
         int k = settings.NumberOfClusters;
+        _shares = new float[(long)n * k];
         _scores = new float[(long)n * k];
         for (int i = 0; i < n; i++)
         {
@@ -57,7 +71,8 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
             var val = graph.Weights.RowValues(i);
             var row = new double[k];
             for (int t = 0; t < idx.Length; t++) row[labels[idx[t]]] += val[t];
-            Normalize(row, _scores.AsSpan(i * k, k));
+            Normalize(row, _shares.AsSpan(i * k, k));
+            DistanceScores(_shares.AsSpan(i * k, k), labels[i], _scores.AsSpan(i * k, k));
         }
         // Built on the first unseen row, once; it keeps its tensors outside every dispose scope.
         _coder = new Lazy<OutOfSampleCoder>(() =>
@@ -99,6 +114,7 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         b.AddColumns(inputSchema);
         b.AddColumn(_settings.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), NumberOfClusters));
         b.AddColumn(_settings.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, NumberOfClusters));
+        b.AddColumn(_settings.AffinityShareColumnName, new VectorDataViewType(NumberDataViewType.Single, NumberOfClusters));
         if (_settings.NumberOfNeighbours > 0)
         {
             b.AddColumn(_settings.NeighboursColumnName, new VectorDataViewType(NumberDataViewType.Int32, _settings.NumberOfNeighbours));
@@ -158,8 +174,9 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
         w.Write(_settings.FeatureColumnName); w.Write(_settings.PredictedLabelColumnName); w.Write(_settings.ScoreColumnName);
+        w.Write(_settings.AffinityShareColumnName);
         w.Write(_settings.NumberOfNeighbours); w.Write(_settings.NeighboursColumnName); w.Write(_settings.NeighbourWeightsColumnName);
-        w.Write(_settings.MaximumNonZeros); w.Write(_settings.NumberOfClusters);
+        w.Write(_settings.MaximumNonZeros); w.Write(_settings.NumberOfClusters); w.Write(_settings.FittedRowTolerance);
         w.Write(ClusterLabels.Count); w.Write(_size);
         foreach (float v in _features) w.Write(v);
         foreach (int l in ClusterLabels) w.Write(l);
@@ -180,8 +197,13 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         try
         {
             string magic = r.ReadString();
-            if (magic != Magic) throw new InvalidDataException($"{path}: not an SscAffinity model (expected header '{Magic}').");
-            var settings = new Settings(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32());
+            if (magic != Magic && magic != MagicWithoutTolerance && magic != MagicWithoutShareColumn) throw new InvalidDataException($"{path}: not an SscAffinity model (expected header '{Magic}').");
+            string feature = r.ReadString(), predicted = r.ReadString(), score = r.ReadString();
+            // Files written before the affinity share had its own column: it takes the default name.
+            string share = magic == MagicWithoutShareColumn ? SscAffinityEstimator.Defaults.AffinityShareColumnName : r.ReadString();
+            var settings = new Settings(feature, predicted, score, share, r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(),
+                // Files written before the tolerance existed matched exact copies only.
+                magic == Magic ? r.ReadDouble() : 0);
             int n = r.ReadInt32(), size = r.ReadInt32();
             if (n < 2 || size < 1 || settings.NumberOfClusters < 2) throw new InvalidDataException($"{path}: corrupt header (N = {n}, D = {size}).");
             var features = new float[(long)n * size];
@@ -207,8 +229,8 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
 
     // ------------------------------------------------------------------ row mapping
 
-    /// <summary>Cluster, scores and neighbours of one feature vector.</summary>
-    private (uint Key, float[] Score, int[] Ids, float[] Weights) Map(ReadOnlySpan<float> x)
+    /// <summary>Cluster, distance-like scores, affinity shares and neighbours of one feature vector.</summary>
+    private (uint Key, float[] Score, float[] Share, int[] Ids, float[] Weights) Map(ReadOnlySpan<float> x)
     {
         int k = NumberOfClusters, m = _settings.NumberOfNeighbours;
         var ids = Enumerable.Repeat(-1, m).ToArray();
@@ -218,25 +240,42 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         {
             var neighbours = Graph.Neighbours(row);
             for (int t = 0; t < Math.Min(m, neighbours.Count); t++) { ids[t] = neighbours[t].Node; weights[t] = (float)neighbours[t].Weight; }
-            return ((uint)ClusterLabels[row] + 1, _scores.AsSpan(row * k, k).ToArray(), ids, weights);
+            return ((uint)ClusterLabels[row] + 1, _scores.AsSpan(row * k, k).ToArray(), _shares.AsSpan(row * k, k).ToArray(), ids, weights);
         }
         var (support, coefs) = OutOfSampleCode(x);
         var mass = new double[k];
         var order = Enumerable.Range(0, support.Length).OrderByDescending(t => Math.Abs(coefs[t])).ToArray();
         for (int t = 0; t < support.Length; t++) mass[ClusterLabels[support[t]]] += Math.Abs(coefs[t]);
         for (int t = 0; t < Math.Min(m, order.Length); t++) { ids[t] = support[order[t]]; weights[t] = (float)Math.Abs(coefs[order[t]]); }
-        var score = new float[k];
-        Normalize(mass, score);
+        var share = new float[k];
+        Normalize(mass, share);
         uint key = mass.Sum() > 0 ? (uint)Array.IndexOf(mass, mass.Max()) + 1 : 0;
-        return (key, score, ids, weights);
+        var score = new float[k];
+        if (key == 0) Array.Fill(score, float.NaN);
+        else DistanceScores(share, (int)key - 1, score);
+        return (key, score, share, ids, weights);
     }
 
+    /// <summary>The fitted row <paramref name="x"/> stands for: an exact copy (first by index), else the nearest fitted row
+    /// within the relative tolerance (lowest index on a tie), else −1.</summary>
     private int Find(ReadOnlySpan<float> x)
     {
-        if (!_lookup.TryGetValue(Hash(x), out var candidates)) return -1;
-        foreach (int i in candidates)
-            if (_features.AsSpan(i * _size, _size).SequenceEqual(x)) return i;
-        return -1;
+        if (_lookup.TryGetValue(Hash(x), out var candidates))
+            foreach (int i in candidates)
+                if (_features.AsSpan(i * _size, _size).SequenceEqual(x)) return i;
+        double tolerance = _settings.FittedRowTolerance;
+        if (tolerance <= 0) return -1;
+        int best = -1;
+        double bestDistance = double.PositiveInfinity;
+        for (int i = 0; i < _norms.Length; i++)
+        {
+            var row = _features.AsSpan(i * _size, _size);
+            double sq = 0;
+            for (int j = 0; j < _size; j++) { double d = (double)x[j] - row[j]; sq += d * d; }
+            double distance = Math.Sqrt(sq);
+            if (distance <= tolerance * _norms[i] && distance < bestDistance) { best = i; bestDistance = distance; }
+        }
+        return best;
     }
 
     /// <summary>The out-of-sample code of a row over the training rows (<see cref="SscOptions.CodeOutOfSample"/>): O(k N D).</summary>
@@ -252,6 +291,19 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         for (int c = 0; c < mass.Length; c++) into[c] = total > 0 ? (float)(mass[c] / total) : 1f / mass.Length;
     }
 
+    /// <summary>ML.NET's clustering score: Score_c = 1 − share_c, with the assigned cluster's entry lowered to just below the
+    /// smallest other one where needed, so the argmin (ties to the lowest index, as ML.NET's evaluator sorts) is the assigned cluster.</summary>
+    private static void DistanceScores(ReadOnlySpan<float> share, int assigned, Span<float> into)
+    {
+        float others = float.PositiveInfinity;
+        for (int c = 0; c < share.Length; c++)
+        {
+            into[c] = 1f - share[c];
+            if (c != assigned) others = Math.Min(others, into[c]);
+        }
+        if (into[assigned] >= others) into[assigned] = MathF.BitDecrement(others);
+    }
+
     private static int Hash(ReadOnlySpan<float> x)
     {
         var h = new HashCode();
@@ -265,10 +317,10 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         // Asked for on first use only: a cursor that reads pass-through columns alone has no active feature column.
         private ValueGetter<VBuffer<float>>? _features;
         private long _cached = -1;
-        private (uint Key, float[] Score, int[] Ids, float[] Weights) _value;
+        private (uint Key, float[] Score, float[] Share, int[] Ids, float[] Weights) _value;
         private VBuffer<float> _buffer;
 
-        private (uint Key, float[] Score, int[] Ids, float[] Weights) Current()
+        private (uint Key, float[] Score, float[] Share, int[] Ids, float[] Weights) Current()
         {
             if (_cached != input.Position || _value.Score is null)
             {
@@ -286,7 +338,8 @@ public sealed class SscAffinityTransformer : ITransformer, IRowToRowMapper
         {
             0 => (ValueGetter<uint>)((ref uint v) => v = Current().Key),
             1 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) => Write(Current().Score, ref v)),
-            2 => (ValueGetter<VBuffer<int>>)((ref VBuffer<int> v) => Write(Current().Ids, ref v)),
+            2 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) => Write(Current().Share, ref v)),
+            3 => (ValueGetter<VBuffer<int>>)((ref VBuffer<int> v) => Write(Current().Ids, ref v)),
             _ => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) => Write(Current().Weights, ref v)),
         };
 

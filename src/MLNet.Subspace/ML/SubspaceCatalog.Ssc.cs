@@ -8,7 +8,8 @@ public static partial class SubspaceCatalog
 {
     /// <summary>
     /// Sparse subspace clustering of a vector column (see <see cref="SscAffinityEstimator"/>): adds the cluster
-    /// (<paramref name="outputColumnName"/>, key 1..k) and a "Score" column.
+    /// (<paramref name="outputColumnName"/>, key 1..k), a distance-like "Score" column (argmin = the cluster, as ML.NET's clustering
+    /// evaluator reads it) and an "AffinityShare" column.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">Cluster column. Default <see cref="ColumnNames.PredictedLabel"/>.</param>

@@ -19,6 +19,9 @@ public class PackageConsumerTests
 
         var pack = ProcessRunner.Run("dotnet", $"pack \"{Path.Combine(TestPaths.RepoRoot, "src", "MLNet.Subspace")}\" -c Release -o \"{feed}\" -p:Version={version} -nologo", TestPaths.RepoRoot, timeout);
         Assert.True(pack.ExitCode == 0, pack.Output);
+        Assert.DoesNotContain("missing a readme", pack.Output);
+        using (var package = System.IO.Compression.ZipFile.OpenRead(Directory.GetFiles(feed, "*.nupkg").Single()))
+            Assert.Contains(package.Entries, e => e.FullName == "README.md");
 
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>

@@ -129,6 +129,49 @@ public class IdxReaderTests
         Assert.Equal(temp.File("img.gz"), e.FilePath);
     }
 
+    /// <summary>A folder in the Fashion-MNIST layout holding other data: 10 random 4x4 images and labels per split.</summary>
+    internal static void WriteOtherDataSet(TempFolder temp)
+    {
+        var rng = new Random(3);
+        foreach (string prefix in new[] { "train", "t10k" })
+        {
+            WriteIdx(temp.File($"{prefix}-images-idx3-ubyte"), [10, 4, 4], Enumerable.Range(0, 160).Select(_ => (byte)rng.Next(256)).ToArray());
+            WriteIdx(temp.File($"{prefix}-labels-idx1-ubyte"), [10], Enumerable.Range(0, 10).Select(i => (byte)(9 - i)).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Other_Data_In_The_FashionMnist_Layout_Gets_Generic_Class_Names_Or_The_Given_Ones()
+    {
+        using var temp = new TempFolder();
+        WriteOtherDataSet(temp);
+
+        Assert.Equal(IdxReader.DigitClassNames, IdxReader.LoadFashionMnist(temp.Path).ClassNames);
+        Assert.Equal(IdxReader.DigitClassNames, IdxReader.LoadFashionMnist(temp.Path, train: true).ClassNames);
+        string[] names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        Assert.Equal(names, IdxReader.LoadFashionMnist(temp.Path, classNames: names).ClassNames);
+    }
+
+    [Fact]
+    public void FashionMnist_Is_Recognised_By_Its_Labels_In_Any_Folder_Raw_Or_Gzip()
+    {
+        using var temp = new TempFolder();
+        foreach (string stem in new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+        {
+            using var source = new GZipStream(File.OpenRead(Path.Combine(TestPaths.FashionMnist, stem + ".gz")), CompressionMode.Decompress);
+            using var target = File.Create(temp.File(stem));
+            source.CopyTo(target);
+        }
+
+        Assert.Equal(IdxReader.FashionMnistClassNames, IdxReader.LoadFashionMnist(temp.Path).ClassNames);
+        Assert.True(FashionMnistSplits.Matches(IdxReader.LoadFashionMnist(TestPaths.FashionMnist).Labels, train: false));
+        Assert.False(FashionMnistSplits.Matches(IdxReader.LoadFashionMnist(TestPaths.FashionMnist).Labels, train: true));
+        // One label changed: not Fashion-MNIST's split any more.
+        var labels = IdxReader.LoadFashionMnist(temp.Path).Labels.ToArray();
+        labels[5000] = (labels[5000] + 1) % 10;
+        Assert.False(FashionMnistSplits.Matches(labels, train: false));
+    }
+
     [Fact]
     public void Missing_FashionMnist_Folder_Says_How_To_Install_It()
     {

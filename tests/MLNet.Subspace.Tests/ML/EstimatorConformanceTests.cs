@@ -89,6 +89,8 @@ public class EstimatorConformanceTests
 
         public float[] Score { get; set; } = [];
 
+        public float[] AffinityShare { get; set; } = [];
+
         public int[] Neighbours { get; set; } = [];
 
         public float[] NeighbourWeights { get; set; } = [];

@@ -24,6 +24,20 @@ public class InMemoryDataViewTests
     }
 
     [Fact]
+    public void LoadFashionMnist_On_Another_Data_Set_Names_Its_Classes_0_To_9()
+    {
+        var ml = new MLContext(1);
+        using var temp = new TempFolder();
+        MLNet.Subspace.Tests.Data.IdxReaderTests.WriteOtherDataSet(temp);
+
+        IDataView view = ml.Data.LoadFashionMnist(temp.Path);
+
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        view.Schema["Label"].GetKeyValues(ref names);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString()), names.DenseValues().Select(n => n.ToString()));
+    }
+
+    [Fact]
     public void Rows_Read_Through_A_Cursor_Equal_The_Source_Arrays()
     {
         float[] values = [1, 2, 3, 4, 5, 6];

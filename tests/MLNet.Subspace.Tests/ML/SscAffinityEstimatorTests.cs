@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Subspace.ML;
 using ClusteringMetrics = MLNet.Subspace.Numerics.Metrics.ClusteringMetrics;
+using NmiNormalization = MLNet.Subspace.Numerics.Metrics.NmiNormalization;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Numerics.Synthetic;
 
@@ -59,11 +60,119 @@ public class SscAffinityEstimatorTests
 
         // OMP stops after dim = 2 atoms here, which leaves some subspaces' graphs disconnected (its known weakness).
         Assert.True(ClusteringMetrics.Accuracy(labels, Clusters(output)) >= (solver == SscSolver.Omp ? 0.8 : 1.0));
+        var shares = output.GetColumn<float[]>("AffinityShare").ToList();
+        Assert.All(shares, s => Assert.Equal(1.0, s.Sum(), 4));
+        // Score is distance-like (ML.NET's clustering convention): argmin = the predicted cluster.
         var scores = output.GetColumn<float[]>("Score").ToList();
-        Assert.All(scores, s => Assert.Equal(1.0, s.Sum(), 4));
+        var predicted = Clusters(output);
+        for (int i = 0; i < scores.Count; i++) Assert.Equal(predicted[i], Array.IndexOf(scores[i], scores[i].Min()));
         var neighbours = output.GetColumn<int[]>("Neighbours").ToList();
         Assert.All(neighbours, n => Assert.Equal(4, n.Length));
         Assert.Equal(model.Graph.Neighbours(0).First().Node, neighbours[0][0]);
+    }
+
+    /// <summary>I(class; cluster) / H(class), ML.NET's normalisation, computed here from the contingency table.</summary>
+    private static double NmiOverClassEntropy(int[] truth, int[] predicted)
+    {
+        double n = truth.Length, mi = 0, h = 0;
+        foreach (int a in truth.Distinct())
+        {
+            double pa = truth.Count(t => t == a) / n;
+            h -= pa * Math.Log(pa);
+            foreach (int c in predicted.Distinct())
+            {
+                double pc = predicted.Count(p => p == c) / n;
+                double pac = Enumerable.Range(0, truth.Length).Count(i => truth[i] == a && predicted[i] == c) / n;
+                if (pac > 0) mi += pac * Math.Log(pac / (pa * pc));
+            }
+        }
+        return mi / h;
+    }
+
+    [Fact]
+    public void MLNet_Clustering_Evaluate_Reads_The_Predicted_Clusters_From_Score()
+    {
+        var ml = new MLContext(1);
+        // Noisy subspaces: the clusters are imperfect, so NMI < 1 and some rows send affinity outside their cluster.
+        var (x, labels) = UnionOfSubspaces.Generate(ambient: 6, dimension: 3, subspaces: 3, perSubspace: 30, seed: 3, noise: 0.3);
+        var view = InMemoryDataView.Create(x.Rows).AddVector("Features", x.Values.Select(v => (float)v).ToArray(), [6]).AddKey("Label", labels, ["a", "b", "c"]).Build();
+        var output = ml.Transforms.SscAffinity(Options()).Fit(view).Transform(view);
+        var predicted = Clusters(output);
+        var scores = output.GetColumn<float[]>("Score").ToArray();
+        var shares = output.GetColumn<float[]>("AffinityShare").ToArray();
+
+        var metrics = ml.Clustering.Evaluate(output, labelColumnName: "Label", scoreColumnName: "Score");
+
+        double expected = NmiOverClassEntropy(labels, predicted);
+        Assert.InRange(expected, 0.05, 0.999);
+        Assert.Equal(expected, metrics.NormalizedMutualInformation, 12);
+        Assert.Equal(expected, ClusteringMetrics.NormalizedMutualInformation(labels, predicted, NmiNormalization.TruthEntropy), 12);
+        // AverageDistance = mean of Score at the predicted cluster = the mean share of affinity leaving the row's cluster
+        // (up to the rows whose entry was lowered to keep the argmin on their cluster).
+        Assert.Equal(Enumerable.Range(0, predicted.Length).Average(i => (double)scores[i][predicted[i]]), metrics.AverageDistance, 6);
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            Assert.Equal(predicted[i], Array.IndexOf(scores[i], scores[i].Min()));
+            for (int c = 0; c < 3; c++)
+                if (c != predicted[i] || scores[i][c] == 1f - shares[i][c]) Assert.Equal(1f - shares[i][c], scores[i][c]);
+                else Assert.True(scores[i][c] < 1f - shares[i][c] && shares[i][c] <= shares[i].Max());
+        }
+    }
+
+    [Theory]
+    [InlineData(7, null, "seed 7 (the MLContext's)")]
+    [InlineData(7, 3, "seed 3 (the options')")]
+    [InlineData(null, null, "seed 0 (the MLContext's)")] // an MLContext without a seed: SscOptions.Defaults.Seed
+    public void The_MLContext_Seed_Is_The_Seed_Unless_The_Options_Give_One(int? contextSeed, int? optionSeed, string expected)
+    {
+        var ml = contextSeed is int seed ? new MLContext(seed) : new MLContext();
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var (view, _, _) = Data();
+
+        ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Ssc = new SscOptions { Seed = optionSeed } }).Fit(view);
+
+        lock (messages) Assert.Contains(messages, m => m.Contains(expected));
+    }
+
+    private static List<string> Warnings(MLContext ml)
+    {
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.Message); };
+        return warnings;
+    }
+
+    [Theory]
+    [InlineData(SscSolver.Ensc)]
+    [InlineData(SscSolver.Omp)]
+    [InlineData(SscSolver.Admm)]
+    public void All_Zero_Data_Gets_A_Warning(SscSolver solver)
+    {
+        var ml = new MLContext(1);
+        var warnings = Warnings(ml);
+        var view = InMemoryDataView.Create(12).AddVector("Features", new float[12 * 6], [6]).Build();
+
+        var model = ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { NumberOfClusters = 3, Ssc = new SscOptions { Solver = solver } }).Fit(view);
+
+        Assert.Equal(0, model.Graph.Weights.NonZeroCount);
+        lock (warnings) Assert.Contains(warnings, w => w.Contains("Every row of column 'Features' is zero (12 rows)") && w.Contains("arbitrary"));
+    }
+
+    [Fact]
+    public void Some_Zero_Rows_Get_A_Warning_And_Clean_Data_None()
+    {
+        var ml = new MLContext(1);
+        var warnings = Warnings(ml);
+        var (_, values, _) = Data();
+        var clean = InMemoryDataView.Create(values.Length / 6).AddVector("Features", values, [6]).Build();
+        ml.Transforms.SscAffinity(Options()).Fit(clean);
+        lock (warnings) Assert.Empty(warnings);
+
+        var holed = (float[])values.Clone();
+        Array.Clear(holed, 5 * 6, 6);
+        Array.Clear(holed, 40 * 6, 6);
+        ml.Transforms.SscAffinity(Options()).Fit(InMemoryDataView.Create(values.Length / 6).AddVector("Features", holed, [6]).Build());
+        lock (warnings) Assert.Contains(warnings, w => w.Contains("2 of 75 rows of column 'Features' are zero"));
     }
 
     [Fact]
@@ -80,6 +189,8 @@ public class SscAffinityEstimatorTests
         Assert.Contains(shape, c => c.Name == "Neighbours");
         Assert.Equal(3UL, ((KeyDataViewType)schema["PredictedLabel"].Type).Count);
         Assert.Equal(3, ((VectorDataViewType)schema["Score"].Type).Size);
+        Assert.Equal(3, ((VectorDataViewType)schema["AffinityShare"].Type).Size);
+        Assert.Contains(shape, c => c.Name == "AffinityShare");
     }
 
     [Fact]
@@ -133,6 +244,8 @@ public class SscAffinityEstimatorTests
         var loaded = SscAffinityTransformer.Load(ml, folder.File("ssc.bin"));
 
         Assert.Equal(Clusters(model.Transform(view)), Clusters(loaded.Transform(view)));
+        foreach (string column in new[] { "Score", "AffinityShare" })
+            Assert.Equal(model.Transform(view).GetColumn<float[]>(column).ToArray(), loaded.Transform(view).GetColumn<float[]>(column).ToArray());
         Assert.Equal(model.Expression.Coefficients.ToDenseArray(), loaded.Expression.Coefficients.ToDenseArray());
         Assert.Single(Directory.GetFiles(folder.Path));
         Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, view.Schema, folder.File("mlnet.zip")));

@@ -24,14 +24,8 @@ public static class Modularity
         CheckGraph(graph, nameof(graph));
         if (labels.Length != graph.Rows)
             throw new ArgumentException($"Got {labels.Length} labels for a graph of {graph.Rows} nodes; give one label per node.", nameof(labels));
-        var index = new Dictionary<int, int>();
-        var community = new int[labels.Length];
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if (!index.TryGetValue(labels[i], out int c)) index[labels[i]] = c = index.Count;
-            community[i] = c;
-        }
-        return ComputeDense(graph, community, index.Count, resolution);
+        var (community, count) = DenseLabels.Remap(labels);
+        return ComputeDense(graph, community, count, resolution);
     }
 
     /// <summary>Q for communities already numbered 0..count-1.</summary>

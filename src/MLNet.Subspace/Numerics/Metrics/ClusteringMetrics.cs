@@ -1,6 +1,7 @@
 namespace MLNet.Subspace.Numerics.Metrics;
 
-/// <summary>External clustering scores of predicted labels against true labels (both integers ≥ 0).</summary>
+/// <summary>External clustering scores of predicted labels against true labels (any integers: both are renumbered 0..k−1 first,
+/// so sparse or negative values give the same answer as the dense labels they stand for).</summary>
 public static class ClusteringMetrics
 {
     /// <summary>Share of samples correctly labelled under the best one-to-one matching of clusters to classes (Hungarian, O(k³)).</summary>
@@ -24,6 +25,14 @@ public static class ClusteringMetrics
     /// <param name="truth">True classes.</param>
     /// <param name="predicted">Cluster labels.</param>
     public static double NormalizedMutualInformation(IReadOnlyList<int> truth, IReadOnlyList<int> predicted)
+        => NormalizedMutualInformation(truth, predicted, NmiNormalization.Arithmetic);
+
+    /// <summary>Normalised mutual information I(truth; predicted) / the chosen normaliser (see <see cref="NmiNormalization"/>);
+    /// 1 when both labelings have one cluster, 0 when the normaliser is 0 otherwise.</summary>
+    /// <param name="truth">True classes.</param>
+    /// <param name="predicted">Cluster labels.</param>
+    /// <param name="normalization">What to divide the mutual information by.</param>
+    public static double NormalizedMutualInformation(IReadOnlyList<int> truth, IReadOnlyList<int> predicted, NmiNormalization normalization)
     {
         var m = Contingency(truth, predicted, out int rows, out int cols);
         double n = truth.Count;
@@ -37,7 +46,12 @@ public static class ClusteringMetrics
             for (int j = 0; j < cols; j++)
                 if (m[i, j] > 0) mi += m[i, j] / n * Math.Log(n * m[i, j] / (a[i] * b[j]));
         double ha = Entropy(a, n), hb = Entropy(b, n);
-        double denom = (ha + hb) / 2;
+        double denom = normalization switch
+        {
+            NmiNormalization.Arithmetic => (ha + hb) / 2,
+            NmiNormalization.TruthEntropy => ha,
+            _ => throw new ArgumentOutOfRangeException(nameof(normalization), $"Unknown NMI normalisation {normalization}."),
+        };
         return mi <= 0 || denom <= 0 ? 0 : Math.Min(1.0, mi / denom);
     }
 
@@ -72,15 +86,11 @@ public static class ClusteringMetrics
         if (truth.Count != predicted.Count)
             throw new ArgumentException($"Expected as many predicted labels as true labels ({truth.Count}). Got {predicted.Count} instead.", nameof(predicted));
         if (truth.Count == 0) throw new ArgumentException("Expected at least one label. Got none.", nameof(truth));
-        rows = 0; cols = 0;
-        for (int i = 0; i < truth.Count; i++)
-        {
-            if (truth[i] < 0 || predicted[i] < 0) throw new ArgumentOutOfRangeException(nameof(truth), $"Labels must be 0 or more. Got ({truth[i]}, {predicted[i]}) at position {i}.");
-            rows = Math.Max(rows, truth[i] + 1);
-            cols = Math.Max(cols, predicted[i] + 1);
-        }
+        var (t, tc) = DenseLabels.Remap(truth);
+        var (p, pc) = DenseLabels.Remap(predicted);
+        rows = tc; cols = pc;
         var m = new double[rows, cols];
-        for (int i = 0; i < truth.Count; i++) m[truth[i], predicted[i]]++;
+        for (int i = 0; i < t.Length; i++) m[t[i], p[i]]++;
         return m;
     }
 }

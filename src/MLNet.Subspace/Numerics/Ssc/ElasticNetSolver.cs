@@ -15,6 +15,11 @@ namespace MLNet.Subspace.Numerics.Ssc;
 /// violates (the restricted solution is then the global one). Samples are processed in batches of b: one GEMM X<sup>T</sup>Δ
 /// (N x D x b) per round finds the violators of the whole batch. Cost O(rounds · D N²) time overall plus the small restricted
 /// solves (O(|T|²) per sweep); memory O(N b + N |T|) — no N x N matrix.
+/// <para>Memory is bounded before starting (<see cref="EstimateBytes"/>): the support can grow to
+/// |T| ≤ min(N − 1, <see cref="InitialSupport"/> + <see cref="MaximumRounds"/> · <see cref="MaximumAdditions"/>), and the restricted
+/// problems of a batch are gathered (b' x |T| x D atoms, b' x |T| x |T| Gram matrices) in chunks of b' columns with
+/// b' |T| max(D, |T|) ≤ <see cref="BlockElements"/>, so no round allocates more than the estimate counts however the support
+/// grows (on noisy data it did: a whole batch's b x |T| x D gather reached 18 GB at N ≈ 1,000).</para>
 /// </remarks>
 public sealed class ElasticNetSolver : SelfExpressionSolver
 {
@@ -56,8 +61,42 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
     /// <summary>Size of the N x b correlation block, which sets the batch size.</summary>
     public long BlockElements { get; init; } = Defaults.BlockElements;
 
-    /// <inheritdoc />
-    public override long EstimateBytes(int n, int d) => (3L * BlockElements + 2L * n * d) * ElementBytes + 16L * n * (InitialSupport + MaximumAdditions);
+    /// <summary>
+    /// An upper bound of the working memory: the unit-length samples in both layouts and a float64 copy (2 N D in
+    /// <see cref="SelfExpressionSolver.DType"/> + 8 N D bytes); per batch of b = clamp(BlockElements / N, 1, N) columns, the b x N
+    /// correlation blocks (2 b N), the targets, fits and oracle points (6 b D float64), the supports, coefficients, padded index
+    /// and mask (48 b |T|max); per chunk of the restricted problems, the gathered atoms and the Gram matrices as a tensor and as a
+    /// managed copy (3 BlockElements float64); and the codes' triplets (32 N |T|max, lists at double capacity).
+    /// |T|max = min(N − 1, InitialSupport + MaximumRounds · MaximumAdditions).
+    /// </summary>
+    /// <param name="n">Number of samples.</param>
+    /// <param name="d">Ambient dimension.</param>
+    public override long EstimateBytes(int n, int d)
+    {
+        long b = Batch(n), s = MaximumSupport(n), e = ElementBytes;
+        return 2L * n * d * e + 8L * n * d
+            + 2L * b * n * e
+            + 6L * b * d * 8
+            + 48L * b * s
+            + 3L * Math.Max(Math.Min(Gather, b * s * Math.Max(d, s)), s * Math.Max(d, s)) * 8
+            + 32L * n * s;
+    }
+
+    /// <summary>Elements of one chunk of gathered restricted problems; <see cref="BlockElements"/> unless a test sets it apart.</summary>
+    internal long? GatherElements { get; init; }
+
+    private long Gather => GatherElements ?? BlockElements;
+
+    /// <summary>Columns per batch: the b x N correlation block holds at most <see cref="BlockElements"/> elements.</summary>
+    private int Batch(int n) => (int)Math.Clamp(BlockElements / Math.Max(n, 1), 1, Math.Max(n, 1));
+
+    /// <summary>The largest support a code can reach: the initial one plus every round's additions, at most N − 1.</summary>
+    internal int MaximumSupport(int n) => (int)Math.Min(Math.Max(n - 1, 1), (long)Math.Min(InitialSupport, n - 1) + (long)MaximumRounds * MaximumAdditions);
+
+    /// <summary>Largest gathered block (elements) of the last solve: the b' x |T| x max(D, |T|) chunk or the b x N correlation
+    /// block; the chunk is at most max(min(BlockElements, b |T|max max(D, |T|max)), |T|max max(D, |T|max)) by construction, as
+    /// <see cref="EstimateBytes"/> counts it (tests read it).</summary>
+    internal long LargestBlock { get; private set; }
 
     /// <inheritdoc />
     protected override (SparseMatrix, int, bool) SolveColumns(Tensor x)
@@ -68,7 +107,8 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         var xn = OmpSolver.NormalizeColumns(x);
         var atoms = xn.t().contiguous(); // N x D
         var atomsT = xn.contiguous();    // D x N: correlation blocks are b x N (reductions along contiguous rows)
-        int batch = (int)Math.Clamp(BlockElements / n, 1, n);
+        int batch = Batch(n);
+        LargestBlock = 0;
         var rows = new List<int>(); var cols = new List<int>(); var vals = new List<double>();
         int maxRounds = 0;
         bool converged = true;
@@ -107,6 +147,7 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         var yT = y.t().contiguous().to(ScalarType.Float64); // b x D
         var atoms64 = atoms.to(ScalarType.Float64);
         var gammaT = tensor(gamma).unsqueeze(1); // b x 1
+        LargestBlock = Math.Max(LargestBlock, (long)b * n);
         int round = 0;
         bool converged = false;
         while (round < MaximumRounds)
@@ -124,18 +165,32 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
                     mask[(long)j * s + t] = real ? 1 : 0;
                 }
             var index = tensor(idx, [b, s]);
-            var a = atoms64.index_select(0, index.flatten()).view(b, s, d) * tensor(mask, [b, s, 1], ScalarType.Float64); // b x S x D
-            var gram = a.bmm(a.transpose(1, 2)).contiguous().data<double>().ToArray();
-            var rhs = a.bmm(yT.unsqueeze(2)).squeeze(2).contiguous().data<double>().ToArray();
-            Parallel.For(0, b, j =>
+            var maskT = tensor(mask, [b, s, 1], ScalarType.Float64);
+            // The restricted problems in chunks of b' columns: b' x S x D gathered atoms and b' x S x S Gram matrices stay
+            // within BlockElements however large the support grows.
+            int chunk = (int)Math.Clamp(Gather / ((long)s * Math.Max(d, s)), 1, b);
+            var fits = new List<Tensor>();
+            for (int j0 = 0; j0 < b; j0 += chunk)
             {
-                var c = new double[s];
-                Array.Copy(coefs[j], c, coefs[j].Length);
-                FeatureSign(gram.AsSpan(j * s * s, s * s), rhs.AsSpan(j * s, s), c, supports[j].Length, s, gamma[j], Tau);
-                coefs[j] = c;
-            });
-            var cT = tensor(coefs.SelectMany(c => c).ToArray(), [b, s], ScalarType.Float64);
-            var fitted = a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2); // b x D
+                int cb = Math.Min(chunk, b - j0);
+                LargestBlock = Math.Max(LargestBlock, (long)cb * s * Math.Max(d, s));
+                var a = atoms64.index_select(0, index[j0..(j0 + cb)].flatten()).view(cb, s, d).mul_(maskT[j0..(j0 + cb)]); // b' x S x D
+                var gram = a.bmm(a.transpose(1, 2)).contiguous().data<double>().ToArray();
+                var rhs = a.bmm(yT[j0..(j0 + cb)].unsqueeze(2)).squeeze(2).contiguous().data<double>().ToArray();
+                int first = j0;
+                Parallel.For(0, cb, jj =>
+                {
+                    int j = first + jj;
+                    var c = new double[s];
+                    Array.Copy(coefs[j], c, coefs[j].Length);
+                    FeatureSign(gram.AsSpan(jj * s * s, s * s), rhs.AsSpan(jj * s, s), c, supports[j].Length, s, gamma[j], Tau);
+                    coefs[j] = c;
+                });
+                var cT = tensor(coefs.Skip(j0).Take(cb).SelectMany(c => c).ToArray(), [cb, s], ScalarType.Float64);
+                fits.Add(a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2)); // b' x D
+                a.Dispose();
+            }
+            var fitted = fits.Count == 1 ? fits[0] : cat(fits, 0); // b x D
             var delta = (yT - fitted) * gammaT; // oracle points, b x D
             var corr = delta.to(atoms.dtype).matmul(atomsT).abs_(); // b x N
             corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));

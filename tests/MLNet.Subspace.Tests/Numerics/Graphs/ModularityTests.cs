@@ -56,6 +56,19 @@ public class ModularityTests
     }
 
     [Fact]
+    public void Sparse_And_Negative_Labels_Give_The_Dense_Labels_Answer()
+    {
+        int[] r = [0, 1, 0, 2, 1, 2, 3, 4, 3, 5, 4, 5, 2, 3];
+        int[] c = [1, 0, 2, 0, 2, 1, 4, 3, 5, 3, 5, 4, 3, 2];
+        var g = SparseMatrix.FromTriplets(6, 6, r, c, Enumerable.Repeat(1.0, r.Length).ToArray());
+        int[] dense = [0, 0, 1, 1, 2, 2];
+
+        double expected = Modularity.Compute(g, dense);
+        Assert.Equal(expected, Modularity.Compute(g, [-3, -3, 1_000_000, 1_000_000, 5000, 5000]), 14);
+        Assert.Equal(expected, Modularity.Compute(g, [int.MaxValue, int.MaxValue, int.MinValue, int.MinValue, 0, 0]), 14);
+    }
+
+    [Fact]
     public void Label_Count_Mismatch_And_Bad_Graphs_Are_Named()
     {
         var g = SparseMatrix.FromTriplets(3, 3, [0, 1], [1, 0], [1.0, 1.0]);

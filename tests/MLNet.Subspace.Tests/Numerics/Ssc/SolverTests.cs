@@ -278,6 +278,31 @@ public class SolverTests
     }
 
     [Fact]
+    public void Ensc_Gathers_Restricted_Problems_In_Chunks_Within_Its_Estimate_With_The_Same_Codes()
+    {
+        // Activation-shaped and noisy (D a little above N, noise comparable to the signal): supports grow round after round.
+        // A whole batch's b x |T| x D gather is what grew past 18 GB at N ~ 1,000; here it is gathered in chunks.
+        var (x, _) = Subspaces(per: 20, subspaces: 4, ambient: 90, dim: 5, noise: 0.22, seed: 5); // noise norm ~2.1 per point
+        int n = (int)x.shape[0], d = (int)x.shape[1];
+        var whole = new ElasticNetSolver { DType = torch.ScalarType.Float64 };
+        var chunked = new ElasticNetSolver { DType = torch.ScalarType.Float64, GatherElements = 10_000 };
+
+        var a = whole.Solve(x);
+        var b = chunked.Solve(x);
+
+        // The chunks solve the same problems (BLAS rounds a differently sized batched product differently, ~1e-16).
+        double diff = MaxAbsDiff(Dense(a.Coefficients), Dense(b.Coefficients));
+        Assert.True(diff < 1e-9, $"chunked codes differ by {diff}");
+        Assert.True(a.Coefficients.NonZeroCount > 30L * n, $"supports stayed small ({a.Coefficients.NonZeroCount} non-zeros): the test no longer grows them");
+        int s = chunked.MaximumSupport(n);
+        Assert.True(chunked.LargestBlock <= Math.Max(Math.Max(10_000L, (long)s * Math.Max(d, s)), (long)n * n), $"largest gather {chunked.LargestBlock}");
+        Assert.True(whole.LargestBlock > 10_000L, "the whole-batch gather should exceed the chunk size");
+        // The estimate counts the largest gather three times (atoms, Gram tensor, managed Gram copy) in float64, and more.
+        Assert.True(3 * 8 * chunked.LargestBlock <= chunked.EstimateBytes(n, d));
+        Assert.True(3 * 8 * whole.LargestBlock <= whole.EstimateBytes(n, d));
+    }
+
+    [Fact]
     public void Omp_Gives_Byte_Identical_Codes_Run_To_Run()
     {
         // float32, several greedy steps per column: LAPACK's batched least squares rounded differently on
