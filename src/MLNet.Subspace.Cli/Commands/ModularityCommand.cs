@@ -23,7 +23,7 @@ internal static class ModularityCommand
     private static int Run(string wPath, string yPath, bool louvain, int seed)
     {
         Matrix dense = CsvMatrix.Read(wPath);
-        int[] labels = LabelFile.Read(yPath, dense.Rows);
+        int[] labels = CsvMatrix.ReadLabels(yPath, dense.Rows);
         if (dense.Rows != dense.Columns) throw new ArgumentException($"--w {wPath} is {dense.Rows} x {dense.Columns}; a weight matrix is square (N x N).");
         var graph = SparseMatrix.FromDense(dense.Values, dense.Rows, dense.Columns);
         var clock = Stopwatch.StartNew();

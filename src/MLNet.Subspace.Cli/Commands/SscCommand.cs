@@ -32,7 +32,7 @@ internal static class SscCommand
     private static int Run(string xPath, string? yPath, SscOptions options, int? clusters, string? save, bool connectivity, bool trace)
     {
         var matrix = CsvMatrix.Read(xPath);
-        int[]? labels = yPath is null ? null : LabelFile.Read(yPath, matrix.Rows);
+        int[]? labels = yPath is null ? null : CsvMatrix.ReadLabels(yPath, matrix.Rows);
         int nClusters = clusters ?? labels?.Distinct().Count()
             ?? throw new ArgumentException("Give --clusters, or --y to take the number of distinct labels.");
         if (matrix.Rows < 2) throw new ArgumentException($"{xPath} holds {matrix.Rows} sample; SSC needs at least 2.");
