@@ -8,9 +8,10 @@ using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Activations;
-using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Reporting;
+using MLNet.Subspace.Torch;
 
 string folder = args.Length > 0 ? args[0] : IdxReader.DebianFashionMnistFolder;
 string output = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "mlnet-subspace-dataframes");
@@ -19,7 +20,7 @@ var ml = new MLContext(seed: 2);
 
 var train = IdxReader.LoadFashionMnist(folder, train: true);
 var test = IdxReader.LoadFashionMnist(folder, train: false);
-using var model = ModelZoo.Create("smallcnn-4-16", inputChannels: 1, imageSize: 28, classes: 10);
+using var model = Seeding.Initialize(2, () => ModelZoo.Create("smallcnn-4-16", inputChannels: 1, imageSize: 28, classes: 10)); // seeded initial weights
 new Trainer(new TrainerOptions { Epochs = 1, TrainingFraction = 0.1, LearningRate = 0.05, Seed = 2 }).Train(model, train);
 
 var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, 10, 25, new Random(2)));

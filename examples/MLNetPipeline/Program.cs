@@ -9,8 +9,9 @@ using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Numerics.Metrics;
-using ClusteringMetrics = MLNet.Subspace.Numerics.Metrics.ClusteringMetrics;
 using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Torch;
+using ClusteringMetrics = MLNet.Subspace.Numerics.Metrics.ClusteringMetrics;
 
 string folder = args.Length > 0 ? args[0] : IdxReader.DebianFashionMnistFolder;
 var ml = new MLContext(seed: 1);
@@ -18,7 +19,7 @@ var ml = new MLContext(seed: 1);
 // 1. A network to look into: a small CNN trained briefly on 10 % of Fashion-MNIST.
 var train = IdxReader.LoadFashionMnist(folder, train: true);
 var test = IdxReader.LoadFashionMnist(folder, train: false);
-using var model = ModelZoo.Create("smallcnn-4-16", inputChannels: 1, imageSize: 28, classes: 10);
+using var model = Seeding.Initialize(1, () => ModelZoo.Create("smallcnn-4-16", inputChannels: 1, imageSize: 28, classes: 10)); // seeded initial weights
 var history = new Trainer(new TrainerOptions { Epochs = 1, TrainingFraction = 0.1, LearningRate = 0.05, Seed = 1 }).Train(model, train, test);
 Console.WriteLine($"network test accuracy after 1 epoch: {history.Epochs[^1].TestAccuracy:P1}");
 

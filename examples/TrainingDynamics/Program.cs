@@ -7,9 +7,10 @@ using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Activations;
+using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Reporting;
-using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Torch;
 
 string folder = args.Length > 0 ? args[0] : IdxReader.DebianFashionMnistFolder;
 string snapshots = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "mlnet-subspace-dynamics");
@@ -20,7 +21,7 @@ var test = IdxReader.LoadFashionMnist(folder, train: false);
 // Three epochs on 5 % of the training split; re-running resumes from the snapshots.
 const int epochs = 3;
 var options = new TrainerOptions { Epochs = epochs, TrainingFraction = 0.05, LearningRate = 0.05, Seed = 3, SnapshotFolder = snapshots };
-using (var model = ModelZoo.Create("smallcnn-4-8", 1, 28, 10)) new Trainer(options).Train(model, train, test);
+using (var model = Seeding.Initialize(options.Seed, () => ModelZoo.Create("smallcnn-4-8", 1, 28, 10))) new Trainer(options).Train(model, train, test);
 
 var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, 10, 20, new Random(3)));
 var perEpoch = new List<EpochGraphs>();
