@@ -60,7 +60,7 @@ public static class VectorColumn
                 for (int j = 0; j < size; j++)
                 {
                     if (!float.IsFinite(row[j]))
-                        throw new InvalidOperationException($"Column '{column}', row {rows.Count}, slot {j}: expected a finite number, found {row[j]}.");
+                        throw new InvalidOperationException($"Column '{column}', row {rows.Count + 1}, slot {j + 1} (counted from 1): expected a finite number, found {row[j]}.");
                 }
                 rows.Add(row);
             }
@@ -93,7 +93,7 @@ public static class VectorColumn
         foreach (long v in raw)
         {
             if (v < 0 || v > int.MaxValue)
-                throw new InvalidOperationException($"Label column '{column}', row {labels.Count}: expected a class index of 0 or more (a key that is not missing), found {v}.");
+                throw new InvalidOperationException($"Label column '{column}', row {labels.Count + 1} (counted from 1): expected a class index of 0 or more (a key that is not missing), found {v}.");
             labels.Add((int)v);
         }
         return labels.ToArray();

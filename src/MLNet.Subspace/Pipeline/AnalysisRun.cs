@@ -35,13 +35,14 @@ public static class AnalysisRun
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        options = options.ForRun(MLNetInterop.Settings(env).Seed);
         if (!train.ImageShape.SequenceEqual(test.ImageShape) || train.ClassNames.Count != test.ClassNames.Count)
             throw new ArgumentException($"The training images ({Shape(train)}, {train.ClassNames.Count} classes) and test images ({Shape(test)}, {test.ClassNames.Count} classes) differ.", nameof(test));
         ImageClassifier Create() => CreateModel(options.Model, test);
         // Everything that can be refused is checked before the run folder is written or a batch is trained:
         // the probes, the model name (the network is built here), the layer names, the folder.
         var probes = Probes(test, options);
-        var model = Seeding.Initialize(options.Seed, Create); // the initial weights follow the seed
+        var model = Seeding.Initialize(options.RunSeed, Create); // the initial weights follow the seed
         RunFolder opened;
         try
         {
@@ -61,7 +62,7 @@ public static class AnalysisRun
             LearningRate = options.LearningRate,
             Augment = options.Augment,
             TrainingFraction = options.TrainingFraction,
-            Seed = options.Seed,
+            Seed = options.RunSeed,
             SnapshotFolder = run.PathOf("snapshots"),
             Device = MLNetInterop.Device(env, options.Device),
         };
@@ -94,6 +95,7 @@ public static class AnalysisRun
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        options = options.ForRun(MLNetInterop.Settings(env).Seed);
         if (snapshots.Count == 0) throw new ArgumentException("Give at least one weights file.", nameof(snapshots));
         foreach (var (_, weights) in snapshots)
             if (!File.Exists(weights)) throw new FileNotFoundException($"Weights file not found: {weights}", weights);
@@ -145,13 +147,13 @@ public static class AnalysisRun
         var findings = new AnalysisFindings(
             Title: $"Subspace analysis of {options.Model}",
             Description: $"{options.Model}: {layerCount} layer(s), {probes.Count} class-balanced probe inputs from the test split ({options.ProbesPerClass} per class), "
-                + $"{snapshots.Count} snapshot(s), SSC: {options.Ssc.Describe()}, seed {options.Seed}.",
+                + $"{snapshots.Count} snapshot(s), SSC: {options.Ssc.Describe()}, seed {options.RunSeed}.",
             Probes: probes,
             Training: training,
-            Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.Seed),
+            Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.RunSeed),
             Architecture: ArchitectureAnalysis.Run(final.Graphs),
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
-            Embeddings: LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.Seed),
+            Embeddings: LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed),
             Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], options.MisclassifiedCases));
         progress?.Report(new RunProgress("report", 0, 1, "report.html"));
         string report = AnalysisReport.Write(findings, run.Path);
@@ -178,7 +180,7 @@ public static class AnalysisRun
     {
         try
         {
-            return test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.Seed)));
+            return test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.RunSeed)));
         }
         catch (ArgumentException e) when (e.ParamName == "perClass")
         {
@@ -196,7 +198,7 @@ public static class AnalysisRun
     private static string GraphPath(RunFolder run, int epoch, int layer) => run.PathOf(Path.Combine("graphs", $"epoch-{epoch:D3}", $"layer-{layer:D2}.bin"));
 
     private static RunManifest Manifest(string command, AnalysisRunOptions options, Dictionary<string, string> inputs)
-        => new() { Command = command, Seed = options.Seed, Inputs = inputs, Options = options.Describe() };
+        => new() { Command = command, Seed = options.RunSeed, Inputs = inputs, Options = options.Describe() };
 
     /// <summary>What the manifest records of a data set: its size and a content hash (pixels, labels, class names), so a rerun on other data is refused.</summary>
     private static string Describe(ImageDataset data) => $"{data.Count} images of {Shape(data)}, {data.ClassNames.Count} classes, sha256 {data.ContentHash()}";

@@ -52,8 +52,20 @@ public sealed class AnalysisRunOptions
     /// <summary>Probe inputs per class, sampled class-balanced from the test split.</summary>
     public int ProbesPerClass { get; set; } = Defaults.ProbesPerClass;
 
-    /// <summary>The seed every random choice derives from.</summary>
-    public int Seed { get; set; } = Defaults.Seed;
+    /// <summary>The seed every random choice derives from (probes, data subset, shuffles, augmentation, initial weights,
+    /// Louvain, k-means); null takes the MLContext's seed when the run is given one, else <see cref="Defaults.Seed"/>.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>A copy for one run, its seed decided: <see cref="Seed"/>, else the environment's, else the default.</summary>
+    internal AnalysisRunOptions ForRun(int? environmentSeed)
+    {
+        var copy = (AnalysisRunOptions)MemberwiseClone();
+        copy.Seed = Seed ?? environmentSeed ?? Defaults.Seed;
+        return copy;
+    }
+
+    /// <summary>The seed of a copy made by <see cref="ForRun"/>.</summary>
+    internal int RunSeed => Seed ?? throw new InvalidOperationException("The seed is decided by ForRun.");
 
     /// <summary>Settling threshold on similarity to the final epoch.</summary>
     public double SettlingThreshold { get; set; } = Settling.DefaultThreshold;

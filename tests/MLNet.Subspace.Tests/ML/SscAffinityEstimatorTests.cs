@@ -261,8 +261,7 @@ public class SscAffinityEstimatorTests
 
         var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.SscAffinity(Options()).Fit(view));
 
-        Assert.Contains("row 4", e.Message);
-        Assert.Contains("slot 3", e.Message);
+        Assert.Contains("row 5, slot 4 (counted from 1)", e.Message); // values[4 * 6 + 3], 0-based
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class VectorColumnTests
 
         var e = Assert.Throws<InvalidOperationException>(() => VectorColumn.Read(view, "Act"));
 
-        Assert.Equal("Column 'Act', row 1, slot 1: expected a finite number, found NaN.", e.Message);
+        Assert.Equal("Column 'Act', row 2, slot 2 (counted from 1): expected a finite number, found NaN.", e.Message);
     }
 
     [Fact]

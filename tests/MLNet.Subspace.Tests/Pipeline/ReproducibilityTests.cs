@@ -54,6 +54,21 @@ public class ReproducibilityTests
     }
 
     [Fact]
+    public void Without_A_Seed_In_The_Options_The_MLContext_Seed_Is_The_Seed()
+    {
+        using var temp = new TempFolder();
+        var fromContext = Small(7);
+        fromContext.Seed = null;
+
+        AnalysisRun.TrainAndAnalyze(new Microsoft.ML.MLContext(seed: 7), Data.Value.Train, Data.Value.Test, temp.File("context"), fromContext);
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, temp.File("options"), Small(7));
+
+        Assert.Null(fromContext.Seed); // the caller's options are left as they were
+        AssertSameTables(temp.File("context"), temp.File("options"), "between MLContext(seed: 7) and Seed = 7");
+        Assert.Contains("\"Seed\": 7", File.ReadAllText(Path.Combine(temp.File("context"), "manifest.json")));
+    }
+
+    [Fact]
     public void A_Rerun_On_Other_Data_Of_The_Same_Size_Is_Refused_And_Names_The_Input()
     {
         using var temp = new TempFolder();

@@ -79,7 +79,7 @@ public abstract class SelfExpressionSolver
             var at = bad.nonzero()[0];
             long row = at[0].item<long>(), col = at[1].item<long>();
             double value = samples[row, col].to(ScalarType.Float64).item<double>();
-            throw new ArgumentException($"Sample (row) {row}, feature (column) {col}: expected a finite number, found {value}.", nameof(samples));
+            throw new ArgumentException($"Sample (row) {row + 1}, feature (column) {col + 1} (counted from 1): expected a finite number, found {value}.", nameof(samples));
         }
     }
 

@@ -84,8 +84,7 @@ public class SolverTests
 
         var e = Assert.Throws<ArgumentException>(() => Create(solver).Solve(x));
 
-        Assert.Contains("row) 7", e.Message);
-        Assert.Contains("column) 2", e.Message);
+        Assert.Contains("Sample (row) 8, feature (column) 3 (counted from 1)", e.Message); // x[7, 2], 0-based
     }
 
     [Theory]
