@@ -47,8 +47,10 @@ internal sealed class RunFolder : IDisposable
         ArgumentNullException.ThrowIfNull(manifest);
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("The output folder is empty: give a folder path with --out.");
         string full = System.IO.Path.GetFullPath(path);
-        // A corrupt manifest or progress file is refused before anything (folder, lock) is written.
-        ReadExisting(full);
+        manifest = manifest with { Versions = CurrentVersions() };
+        // A corrupt manifest or progress file, or a folder of another run, is refused before anything (folder, lock) is
+        // written; the check is repeated under the lock, against a run that started in between.
+        CheckSameWork(full, ReadExisting(full).Manifest, manifest);
         try
         {
             Directory.CreateDirectory(full);
@@ -64,21 +66,10 @@ internal sealed class RunFolder : IDisposable
         var lockFile = Lock(full);
         try
         {
-            manifest = manifest with { Versions = CurrentVersions() };
-            string manifestPath = System.IO.Path.Combine(full, "manifest.json");
             var (existing, done) = ReadExisting(full);
-            if (existing is not null)
-            {
-                if (!existing.SameWorkAs(manifest))
-                {
-                    throw new IOException($"{full} already holds a different run ({existing.Command}, seed {existing.Seed}, options {Describe(existing.Options)}); "
-                        + $"what differs: {Differences(existing, manifest)}. Use a new output folder, or delete this one to start over.");
-                }
-            }
-            else
-            {
-                IO.AtomicFile.WriteAllText(manifestPath, w => w.Write(JsonSerializer.Serialize(manifest, Json)));
-            }
+            CheckSameWork(full, existing, manifest);
+            if (existing is null)
+                IO.AtomicFile.WriteAllText(System.IO.Path.Combine(full, "manifest.json"), w => w.Write(JsonSerializer.Serialize(manifest, Json)));
             return new RunFolder(full, manifest, done, lockFile);
         }
         catch
@@ -86,6 +77,13 @@ internal sealed class RunFolder : IDisposable
             lockFile.Dispose();
             throw;
         }
+    }
+
+    private static void CheckSameWork(string folder, RunManifest? existing, RunManifest requested)
+    {
+        if (existing is not null && !existing.SameWorkAs(requested))
+            throw new IOException($"{folder} already holds a different run ({existing.Command}, seed {existing.Seed}, options {Describe(existing.Options)}); "
+                + $"what differs: {Differences(existing, requested)}. Use a new output folder, or delete this one to start over.");
     }
 
     /// <summary>The manifest (null when none) and finished steps a folder holds; a corrupt or empty file is named with what is wrong.</summary>

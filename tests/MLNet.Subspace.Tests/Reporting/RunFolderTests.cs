@@ -46,9 +46,12 @@ public class RunFolderTests
     {
         using var temp = new TempFolder();
         RunFolder.Open(temp.Path, Manifest("3")).Dispose();
+        File.Delete(Path.Combine(temp.Path, ".lock")); // as a folder written before locks existed
+        var before = Directory.GetFiles(temp.Path).Order().ToArray();
 
         var e = Assert.Throws<IOException>(() => RunFolder.Open(temp.Path, Manifest("5")));
 
+        Assert.Equal(before, Directory.GetFiles(temp.Path).Order().ToArray()); // refused before the lock is taken: nothing new
         Assert.Contains("epochs=3", e.Message);
         Assert.Contains("option 'epochs': 3 in the folder vs 5 now", e.Message);
         Assert.Contains("new output folder", e.Message);
