@@ -1,0 +1,131 @@
+using MLNet.Subspace.Numerics.Cka;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.Numerics.Similarity;
+
+/// <summary>
+/// Canonical correlation analysis (Hotelling 1936) between two representations of the same N inputs:
+/// X (N x dx) and Y (N x dy), one input per row, any dtype (float64 inside).
+/// </summary>
+/// <remarks>
+/// <para>Columns are centred; each centred matrix is reduced to an orthonormal basis of its column
+/// space by a thin SVD, X_c = U_x S_x V_x^T, keeping the numerical rank r (singular values above
+/// s_max max(N, d) eps, NumPy's <c>matrix_rank</c> rule), so constant or duplicated columns are not
+/// an error. The canonical correlations are the singular values of U_x^T U_y, descending, min(r_x, r_y)
+/// of them, clamped to [0, 1] against rounding.</para>
+/// <para>With a ridge λ &gt; 0 (regularised CCA, for d &gt; N where every unregularised correlation is 1)
+/// they are the singular values of (X_c^T X_c + λI)^(-1/2) X_c^T Y_c (Y_c^T Y_c + λI)^(-1/2), which is
+/// diag(s_x / sqrt(s_x² + λ)) U_x^T U_y diag(s_y / sqrt(s_y² + λ)) up to orthogonal factors. λ is
+/// absolute, on the unnormalised scatter matrix X_c^T X_c (not the covariance), so it is not scale-free.</para>
+/// <para>Cost: the two thin SVDs, O(N dx min(N, dx) + N dy min(N, dy)), then O(N r_x r_y) for U_x^T U_y
+/// and O(r_x r_y min(r_x, r_y)) for its singular values. Memory O(N (dx + dy) + r_x r_y).</para>
+/// <para>Degenerate inputs: fewer than 2 rows, different row counts, NaN or infinite entries or a ridge
+/// that is negative throw an <see cref="ArgumentException"/>; a representation whose every column is
+/// constant (centred rank 0) throws a <see cref="DegenerateCkaException"/> saying so.</para>
+/// </remarks>
+public static class Cca
+{
+    /// <summary>Relative size (against the uncentred Frobenius norm) under which a centred representation counts as zero.</summary>
+    internal const double ConstantTolerance = 1e-12;
+
+    /// <summary>The float64 machine epsilon, 2^-52 (NumPy's <c>finfo(float64).eps</c>).</summary>
+    internal const double MachineEpsilon = 2.220446049250313e-16;
+
+    /// <summary>The canonical correlations, descending, min(r_x, r_y) of them (r the numerical ranks).</summary>
+    /// <param name="x">N x dx features, one input per row.</param>
+    /// <param name="y">N x dy features for the same inputs.</param>
+    /// <param name="ridge">λ &gt;= 0 added to X_c^T X_c and Y_c^T Y_c (0: plain CCA).</param>
+    /// <returns>The correlations ρ_1 &gt;= ρ_2 &gt;= ... in [0, 1].</returns>
+    /// <exception cref="DegenerateCkaException">A representation is constant (centred rank 0).</exception>
+    public static double[] Correlations(Tensor x, Tensor y, double ridge = 0.0)
+    {
+        CheckPair(x, y, "CCA");
+        if (!(ridge >= 0) || double.IsInfinity(ridge))
+            throw new ArgumentOutOfRangeException(nameof(ridge), ridge, $"The CCA ridge must be a finite number >= 0. Got {ridge} instead.");
+        using var scope = NewDisposeScope();
+        var bx = CentredBasis(x, "X", "CCA");
+        var by = CentredBasis(y, "Y", "CCA");
+        var ux = bx.U;
+        var uy = by.U;
+        if (ridge > 0)
+        {
+            ux = ux * (bx.S / (bx.S * bx.S + ridge).sqrt()).unsqueeze(0);
+            uy = uy * (by.S / (by.S * by.S + ridge).sqrt()).unsqueeze(0);
+        }
+        return ToClampedArray(linalg.svdvals(ux.t().mm(uy)), Math.Min(bx.Rank, by.Rank));
+    }
+
+    /// <summary>R²_CCA: the mean of the squared canonical correlations, in [0, 1]; 1 for X against itself.</summary>
+    /// <param name="x">N x dx features, one input per row.</param>
+    /// <param name="y">N x dy features for the same inputs.</param>
+    /// <param name="ridge">λ &gt;= 0 (see <see cref="Correlations"/>).</param>
+    /// <returns>mean_i ρ_i².</returns>
+    public static double MeanSquaredCorrelation(Tensor x, Tensor y, double ridge = 0.0)
+        => Correlations(x, y, ridge).Average(r => r * r);
+
+    /// <summary>The mean canonical correlation, in [0, 1]; 1 for X against itself.</summary>
+    /// <param name="x">N x dx features, one input per row.</param>
+    /// <param name="y">N x dy features for the same inputs.</param>
+    /// <param name="ridge">λ &gt;= 0 (see <see cref="Correlations"/>).</param>
+    /// <returns>mean_i ρ_i.</returns>
+    public static double MeanCorrelation(Tensor x, Tensor y, double ridge = 0.0)
+        => Correlations(x, y, ridge).Average();
+
+    /// <summary>A thin SVD of the column-centred representation, cut to its numerical rank.</summary>
+    /// <param name="U">N x r orthonormal basis of the centred column space.</param>
+    /// <param name="S">The r singular values, descending.</param>
+    /// <param name="Vh">r x d right singular vectors.</param>
+    /// <param name="Rank">r &gt;= 1.</param>
+    internal sealed record Basis(Tensor U, Tensor S, Tensor Vh, int Rank);
+
+    /// <summary>
+    /// Centres the columns (float64) and returns their thin SVD over the numerical rank. Allocates in the
+    /// caller's dispose scope. Cost O(N d min(N, d)).
+    /// </summary>
+    /// <exception cref="DegenerateCkaException">The centred matrix is zero (every column constant).</exception>
+    internal static Basis CentredBasis(Tensor x, string name, string measure)
+    {
+        var x64 = x.to_type(float64);
+        double size = x64.norm().item<double>();
+        var xc = x64 - x64.mean([0], keepdim: true);
+        var (u, s, vh) = linalg.svd(xc, fullMatrices: false);
+        double top = s.shape[0] == 0 ? 0 : s[0].item<double>();
+        if (!(top > ConstantTolerance * size))
+            throw new DegenerateCkaException(
+                $"{measure} is undefined: every column of '{name}' is constant (its centred rank is 0), so it has no direction to correlate; {measure} needs at least one column that varies over the N inputs.");
+        double tolerance = top * Math.Max(x.shape[0], x.shape[1]) * MachineEpsilon;
+        int rank = (int)(s > tolerance).sum().item<long>();
+        return new Basis(u[.., ..rank], s[..rank], vh[..rank, ..], rank);
+    }
+
+    /// <summary>Checks two N x d representations: 2-D, at least 2 rows, the same rows, finite.</summary>
+    internal static void CheckPair(Tensor x, Tensor y, string measure)
+    {
+        CheckOne(x, "X", measure);
+        CheckOne(y, "Y", measure);
+        if (x.shape[0] != y.shape[0])
+            throw new ArgumentException($"X has {x.shape[0]} rows but Y has {y.shape[0]} rows; {measure} compares two representations of the same N inputs, so the row counts must match.");
+    }
+
+    private static void CheckOne(Tensor x, string name, string measure)
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        if (x.dim() != 2)
+            throw new ArgumentException($"'{name}' must be a 2-D N x d matrix (one input per row). Got {x.dim()} dimensions instead.", name);
+        if (x.shape[0] < 2)
+            throw new ArgumentException($"{measure} needs at least 2 inputs (rows) to centre the columns; '{name}' has {x.shape[0]}.", name);
+        if (x.shape[1] < 1)
+            throw new ArgumentException($"'{name}' has no columns; {measure} needs at least one feature.", name);
+        using var scope = NewDisposeScope();
+        if (!x.isfinite().all().item<bool>())
+            throw new ArgumentException($"'{name}' holds NaN or infinite values; {measure} needs finite features.", name);
+    }
+
+    /// <summary>The first <paramref name="count"/> values as doubles, clamped to [0, 1].</summary>
+    internal static double[] ToClampedArray(Tensor values, int count)
+    {
+        var all = values.to_type(float64).cpu().data<double>().ToArray();
+        return all.Take(count).Select(v => Math.Clamp(v, 0.0, 1.0)).ToArray();
+    }
+}

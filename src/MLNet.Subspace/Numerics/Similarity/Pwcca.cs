@@ -1,0 +1,60 @@
+using MLNet.Subspace.Numerics.Cka;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Subspace.Numerics.Similarity;
+
+/// <summary>
+/// Projection-weighted CCA (Morcos, Raghu, Bengio, "Insights on representational similarity in neural
+/// networks with canonical correlation", NeurIPS 2018): the canonical correlations averaged with weights
+/// that say how much of the representation each canonical variate accounts for.
+/// </summary>
+/// <remarks>
+/// <para>On column-centred X and Y: the canonical variates of the side with fewer directions (X when
+/// r_x &lt;= r_y, as google/svcca's <c>compute_pwcca</c> picks the side with fewer neurons) are
+/// h_i = U_x a_i (a_i the left singular vectors of U_x^T U_y, so the h_i are orthonormal); the weight of
+/// ρ_i is α_i = sum_j |&lt;h_i, x_j&gt;| over the centred columns x_j, normalised to sum 1;
+/// PWCCA = sum_i α_i ρ_i. The reference implementation adds the column means back to the variates and
+/// projects the uncentred activations; on centred inputs the two agree, and here centring is always
+/// applied so that the value does not depend on a shift of the activations.</para>
+/// <para>Cost: as CCA, O(N dx min(N, dx) + N dy min(N, dy) + N r_x r_y), plus O(r² d) for the weights.</para>
+/// <para>Degenerate inputs as <see cref="Cca"/>.</para>
+/// </remarks>
+public static class Pwcca
+{
+    /// <summary>The projection weights α_i (summing to 1), in the order of the descending correlations.</summary>
+    /// <param name="x">N x dx features, one input per row.</param>
+    /// <param name="y">N x dy features for the same inputs.</param>
+    /// <returns>min(r_x, r_y) weights.</returns>
+    public static double[] Weights(Tensor x, Tensor y) => Solve(x, y).Weights;
+
+    /// <summary>The PWCCA similarity sum_i α_i ρ_i in [0, 1]; 1 for X against itself.</summary>
+    /// <param name="x">N x dx features, one input per row.</param>
+    /// <param name="y">N x dy features for the same inputs.</param>
+    /// <returns>The projection-weighted mean canonical correlation.</returns>
+    /// <exception cref="DegenerateCkaException">A representation is constant.</exception>
+    public static double Compute(Tensor x, Tensor y)
+    {
+        var (rho, weights) = Solve(x, y);
+        double sum = 0;
+        for (int i = 0; i < rho.Length; i++) sum += weights[i] * rho[i];
+        return sum;
+    }
+
+    private static (double[] Rho, double[] Weights) Solve(Tensor x, Tensor y)
+    {
+        Cca.CheckPair(x, y, "PWCCA");
+        using var scope = NewDisposeScope();
+        var bx = Cca.CentredBasis(x, "X", "PWCCA");
+        var by = Cca.CentredBasis(y, "Y", "PWCCA");
+        var (a, s, bh) = linalg.svd(bx.U.t().mm(by.U), fullMatrices: false);
+        int k = Math.Min(bx.Rank, by.Rank);
+        // <h_i, x_j> for h_i = U a_i and centred columns X_c = U S V^T: (a_i^T S V^T)_j.
+        var (dirs, basis) = bx.Rank <= by.Rank ? (a[.., ..k], bx) : (bh[..k, ..].t(), by);
+        var projections = dirs.t().mm(basis.S.unsqueeze(1) * basis.Vh);
+        var alpha = projections.abs().sum(1);
+        double total = alpha.sum().item<double>();
+        var weights = (alpha / total).cpu().data<double>().ToArray();
+        return (Cca.ToClampedArray(s, k), weights);
+    }
+}
