@@ -14,9 +14,13 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// r_x &lt;= r_y, as google/svcca's <c>compute_pwcca</c> picks the side with fewer neurons) are
 /// h_i = U_x a_i (a_i the left singular vectors of U_x^T U_y, so the h_i are orthonormal); the weight of
 /// ρ_i is α_i = sum_j |&lt;h_i, x_j&gt;| over the centred columns x_j, normalised to sum 1;
-/// PWCCA = sum_i α_i ρ_i. The reference implementation adds the column means back to the variates and
-/// projects the uncentred activations; on centred inputs the two agree, and here centring is always
-/// applied so that the value does not depend on a shift of the activations.</para>
+/// PWCCA = sum_i α_i ρ_i, the paper's definition.</para>
+/// <para>google/svcca's <c>compute_pwcca</c> differs in three ways, so its numbers differ slightly: it
+/// forms the directions as u^T X_c with <c>coef_x = u.T</c> from <c>cca_core</c>, without the
+/// Σxx^(-1/2) factor, so after its QR they are not the canonical variates (on the fixture of case a
+/// 0.948641 against the paper's 0.947987); it adds the column means back and projects the uncentred
+/// activations (here centring is always applied, so a shift of the activations changes nothing); and
+/// its Y-side branch projects <c>acts1</c> with Y's means.</para>
 /// <para>Cost: as CCA, O(N dx min(N, dx) + N dy min(N, dy) + N r_x r_y), plus O(r² d) for the weights.</para>
 /// <para>Degenerate inputs as <see cref="Cca"/>.</para>
 /// </remarks>
