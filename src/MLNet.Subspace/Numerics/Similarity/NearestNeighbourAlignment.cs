@@ -13,8 +13,10 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// entries of row i of X X^T. The reference's callers L2-normalise the rows first (so the inner product is the
 /// cosine); do that before calling for cosine neighbours. Self-neighbours: mutual and cycle k-NN set the
 /// diagonal to -1e8 before sorting (so an input is never its own neighbour unless every other inner product is
-/// below -1e8), CKNNA sets it to -infinity. Ties: the reference leaves their order to torch's (unstable)
-/// sort; here they are broken by the lower row index (a stable descending sort), so results are deterministic.</para>
+/// below -1e8), CKNNA sets it to -infinity. Ties: the reference leaves their order to torch's
+/// <c>argsort</c> (mutual and cycle k-NN) and <c>topk</c> (CKNNA), which need not agree; here both are broken by the
+/// lower row index (a stable descending sort), so results are deterministic and equal the reference's whenever no
+/// two inner products of a row tie across the k-th place (any continuous data).</para>
 /// <para>Cost: O(N^2 d) for the Gram matrices plus O(N^2 log N) for the row sorts; O(N^2) memory. Every
 /// measure needs N &gt;= k + 1 (k neighbours other than the input itself); CKNNA also needs k &gt;= 2 and N &gt;= 4
 /// (the unbiased HSIC divides by N (N - 3)). Bad sizes throw an <see cref="ArgumentException"/> saying what is
