@@ -14,6 +14,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(CompareCommand.CreateReport());
 root.Subcommands.Add(SscCommand.Create());
 root.Subcommands.Add(CkaCommand.Create());
+root.Subcommands.Add(SimilarityCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
 root.Subcommands.Add(BenchCkaCommand.Create());
 root.Subcommands.Add(BenchTorchCommand.Create());

@@ -21,6 +21,7 @@ internal static partial class CliErrors
         ["Alpha"] = "--alpha", ["NonZeros"] = "--k", ["InitialSupport"] = "--initial-support",
         ["ProbesPerClass"] = "--probes-per-class", ["SettlingThreshold"] = "--settle-threshold", ["Epochs"] = "--epochs",
         ["TrainingFraction"] = "--fraction", ["LearningRate"] = "--lr", ["BatchSize"] = "--batch", ["Layers"] = "--layer", ["SnapshotFolder"] = "--out",
+        ["Ridge"] = "--ridge", ["Keep"] = "--keep", ["K"] = "--k",
     };
 
     /// <summary>Whether <paramref name="e"/> is bad input (named by its message) rather than a bug.</summary>
@@ -101,7 +102,7 @@ internal static partial class CliErrors
     [GeneratedRegex(@"\r?\nActual value was [^\r\n]*")]
     private static partial Regex ActualValue();
 
-    [GeneratedRegex(@"The '(\w+)' (?:SSC option|option of the analysis run|option of Trainer|option)")]
+    [GeneratedRegex(@"The '(\w+)' (?:SSC option|similarity option|option of the analysis run|option of Trainer|option)")]
     private static partial Regex LibraryOption();
 
     [GeneratedRegex(@"as expected type '([^']*)'")]

@@ -126,6 +126,9 @@ public class SubspaceToolTests
     [InlineData("cka --x ok.csv --y sym.csv", "sym.csv")]
     [InlineData("cka --x nan.csv --y ok.csv", "nan.csv: line 3")]
     [InlineData("cka --x ok.csv --y ok.csv --kernel rbf --threshold -1", "--threshold")]
+    [InlineData("similarity --x ok.csv --y ok.csv --measure cka", "'--measure' option must be one of linear-cka")]
+    [InlineData("similarity --x ok.csv --y ok.csv --measure svcca --keep 2", "'--keep' option must be a number in (0, 1]")]
+    [InlineData("similarity --x ok.csv --y sym.csv", "sym.csv")]
     [InlineData("cka --x ok.csv --y ok.csv --gram", "ok.csv is 4 x 2")]
     // modularity
     [InlineData("modularity --w {t}/missing.csv --y y4.csv", "{t}/missing.csv")]
@@ -173,6 +176,19 @@ public class SubspaceToolTests
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
         using var json = System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n').Last());
         Assert.True(double.IsFinite(json.RootElement.GetProperty(key).GetDouble()), stdout);
+    }
+
+    [Fact]
+    public void Similarity_Of_A_Representation_With_Itself_Is_The_Identity_Value()
+    {
+        using var temp = BadInputFolder();
+
+        var (code, stdout, stderr) = SubspaceSplit("similarity --x ok.csv --y ok.csv --measure linear-cka", temp.Path);
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        using var json = System.Text.Json.JsonDocument.Parse(stdout.Trim());
+        Assert.Equal("linear-cka", json.RootElement.GetProperty("measure").GetString());
+        Assert.Equal(1.0, json.RootElement.GetProperty("value").GetDouble(), 12);
     }
 
     private static string[] Entries(string folder)
