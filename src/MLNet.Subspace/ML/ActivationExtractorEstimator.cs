@@ -29,6 +29,8 @@ namespace MLNet.Subspace.ML;
 /// times should materialise once with <see cref="ActivationExtractorTransformer.Materialize"/>
 /// (see docs/activations.md). Cost: one forward pass per row and pass, plus sum_l d_l floats copied.</para>
 /// <para>Hooks see only modules invoked through <c>call</c>; a module run via <c>forward</c> is reported as never running.</para>
+/// <para>Over any other <see cref="IActivationSource"/> (an <see cref="OnnxActivationSource"/>, see docs/onnx.md) the source
+/// has chosen the layers, pooling and input shape; the options then give the column names, batch size and class names.</para>
 /// </remarks>
 public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtractorTransformer>
 {
@@ -162,8 +164,9 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
 
     private static void RefuseLayerSelection(Options options)
     {
-        if (options.LayerNames is not null || options.LayerPattern is not null || options.LayerTypes is not null || options.Device is not null)
-            throw new ArgumentException("The 'LayerNames', 'LayerPattern', 'LayerTypes' and 'Device' options of ActivationExtractorEstimator apply to TorchSharp networks; an activation source chooses its own layers (for ONNX: OnnxActivationOptions).");
+        if (options.LayerNames is not null || options.LayerPattern is not null || options.LayerTypes is not null || options.Device is not null
+            || options.Pooling != Defaults.Pooling)
+            throw new ArgumentException("The 'LayerNames', 'LayerPattern', 'LayerTypes', 'Pooling' and 'Device' options of ActivationExtractorEstimator apply to TorchSharp networks; an activation source chooses its own layers and pooling (for ONNX: OnnxActivationOptions).");
     }
 
     /// <summary>The TorchSharp layers that will be read, in registration order; empty for other sources (see <see cref="LayerNames"/>).</summary>

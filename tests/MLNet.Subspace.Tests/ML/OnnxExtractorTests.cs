@@ -118,6 +118,8 @@ public class OnnxExtractorTests
         Assert.Contains(Conv0, e.Message);
         Assert.Contains("apply to TorchSharp networks", Assert.Throws<ArgumentException>(
             () => ml.Transforms.ExtractActivations(Model, null, new ActivationExtractorEstimator.Options { LayerNames = ["x"] })).Message);
+        Assert.Contains("pooling (for ONNX: OnnxActivationOptions)", Assert.Throws<ArgumentException>(
+            () => ml.Transforms.ExtractActivations(Model, null, new ActivationExtractorEstimator.Options { Pooling = ActivationPooling.GlobalAverage })).Message);
         // A 3x8x8 column cannot feed a 1x8x8 network.
         var wrong = InMemoryDataView.Create(2).AddVector("Features", new float[2 * 192], [3, 8, 8]).Build();
         Assert.Contains("only one grey channel", Assert.Throws<ArgumentException>(() => ml.Transforms.ExtractActivations(Model).Fit(wrong)).Message);
