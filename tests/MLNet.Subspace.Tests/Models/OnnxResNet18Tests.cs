@@ -70,6 +70,7 @@ public class OnnxResNet18Tests
         Assert.All(result.Findings.Layerwise.Layers, r => Assert.InRange(r.Modularity, -0.5, 1));
         Assert.Empty(result.Findings.Embeddings); // the featurizer does not classify Fashion-MNIST
         Assert.Contains("its predictions are not read", result.Findings.Description);
+        Assert.False(result.Findings.NetworkClassifiesProbes);
         Assert.Equal(22, result.Findings.Architecture.SscCka.RowNames.Count);
     }
 }
