@@ -54,7 +54,9 @@ internal static class RunConsole
         var a = f.Neighbourhoods.Agreement;
         AnsiConsole.MarkupLine($"Depth vs modularity (Spearman rho): [bold]{Fmt(f.Layerwise.DepthModularityCorrelation)}[/]");
         AnsiConsole.MarkupLine($"SSC-CKA block structure: [bold]{f.Architecture.Blocks.Count}[/] block(s), score {Fmt(f.Architecture.Blocks.Score)}");
-        AnsiConsole.MarkupLine($"At {Markup.Escape(f.Neighbourhoods.Layer)}: SSC prediction accuracy {a.SscAccuracy:P1}, network accuracy {a.NetworkAccuracy:P1}, agreement {a.Agreement:P1} ({a.Inputs} probes)");
+        AnsiConsole.MarkupLine(f.NetworkClassifiesProbes
+            ? $"At {Markup.Escape(f.Neighbourhoods.Layer)}: SSC prediction accuracy {a.SscAccuracy:P1}, network accuracy {a.NetworkAccuracy:P1}, agreement {a.Agreement:P1} ({a.Inputs} probes)"
+            : $"At {Markup.Escape(f.Neighbourhoods.Layer)}: SSC prediction accuracy {a.SscAccuracy:P1} ({a.Inputs} probes); the network's output does not score the probes' classes, so it has no accuracy here");
         AnsiConsole.MarkupLine($"Report: [link]{Markup.Escape(result.ReportPath)}[/]");
     }
 

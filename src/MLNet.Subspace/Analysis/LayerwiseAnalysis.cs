@@ -18,7 +18,9 @@ public static class LayerwiseAnalysis
         ArgumentNullException.ThrowIfNull(graphs);
         int[] labels = activations.Labels ?? throw new ArgumentException("The layer-wise analysis needs the true labels of the probe inputs.", nameof(activations));
         if (graphs.Count == 0) throw new ArgumentException("There are no layers to analyse.", nameof(graphs));
-        int classes = activations.Classes;
+        // As many clusters as true classes, which accuracy, NMI and ARI compare with: the network's own output may
+        // score another label set (an ImageNet featurizer read on Fashion-MNIST probes).
+        int classes = labels.Length == 0 ? activations.Classes : labels.Max() + 1;
         var rows = new List<LayerwiseRow>(graphs.Count);
         for (int l = 0; l < graphs.Count; l++)
         {

@@ -16,14 +16,16 @@ public static class Neighbourhoods
         if (cases < 0) throw new ArgumentOutOfRangeException(nameof(cases), cases, "Must be 0 or more.");
         int[] labels = activations.Labels ?? throw new ArgumentException("The neighbourhood analysis needs the true labels of the probe inputs.", nameof(activations));
         int classes = activations.Classes;
-        var ssc = NeighbourVote.Predict(graph.Graph.Weights, labels, classes);
+        // Votes run over the true classes, which the network's output need not score (an ImageNet featurizer on Fashion-MNIST).
+        int labelClasses = labels.Length == 0 ? classes : Math.Max(classes, labels.Max() + 1);
+        var ssc = NeighbourVote.Predict(graph.Graph.Weights, labels, labelClasses);
         var agreement = PredictionAgreement.Of(labels, ssc, activations.Predictions);
         double Confidence(int i) => activations.Scores[i * classes + activations.Predictions[i]];
         var worst = Enumerable.Range(0, activations.Count)
             .Where(i => activations.Predictions[i] != labels[i])
             .OrderByDescending(Confidence).ThenBy(i => i)
             .Take(cases)
-            .Select(i => new MisclassifiedInput(i, labels[i], activations.Predictions[i], Confidence(i), NeighbourVote.Of(graph.Graph, labels, classes, i)))
+            .Select(i => new MisclassifiedInput(i, labels[i], activations.Predictions[i], Confidence(i), NeighbourVote.Of(graph.Graph, labels, labelClasses, i)))
             .ToList();
         return new NeighbourhoodResult(graph.Layer, worst, ssc, agreement);
     }

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,6 +29,8 @@ namespace MLNet.Subspace.ML;
 /// times should materialise once with <see cref="ActivationExtractorTransformer.Materialize"/>
 /// (see docs/activations.md). Cost: one forward pass per row and pass, plus sum_l d_l floats copied.</para>
 /// <para>Hooks see only modules invoked through <c>call</c>; a module run via <c>forward</c> is reported as never running.</para>
+/// <para>Over any other <see cref="IActivationSource"/> (an <see cref="OnnxActivationSource"/>, see docs/onnx.md) the source
+/// has chosen the layers, pooling and input shape; the options then give the column names, batch size and class names.</para>
 /// </remarks>
 public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtractorTransformer>
 {
@@ -100,9 +103,15 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
     }
 
     private readonly IHostEnvironment _env;
-    private readonly nn.Module<Tensor, Tensor> _model;
     private readonly Options _options;
-    private readonly IReadOnlyList<SelectedLayer> _layers;
+    private readonly nn.Module<Tensor, Tensor>? _model;
+    private readonly IReadOnlyList<SelectedLayer> _layers = [];
+    private readonly IActivationSource? _source;
+    private readonly OnnxModel? _onnx;
+    private readonly IReadOnlyList<string> _layerNames;
+
+    /// <summary>An ONNX model to open at every Fit: its bytes (read once), its options and its file.</summary>
+    private sealed record OnnxModel(byte[] Bytes, OnnxActivationOptions Options, string Path);
 
     /// <summary>Creates the estimator; the layer selection is checked here.</summary>
     /// <param name="env">The ML.NET environment (logging, device settings).</param>
@@ -118,10 +127,53 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
         _options = options ?? new Options();
         _options.Validate();
         _layers = LayerSelector.Select(model, _options.LayerNames, _options.LayerPattern, _options.LayerTypes);
+        _layerNames = _layers.Select(l => l.Name).ToArray();
     }
 
-    /// <summary>The layers that will be read, in registration order.</summary>
+    /// <summary>
+    /// Creates the estimator over an activation source that already chose its layers, pooling and input shape (an
+    /// <see cref="OnnxActivationSource"/>, or a caller's own); the source is not disposed by the transformer.
+    /// </summary>
+    /// <param name="env">The ML.NET environment (logging).</param>
+    /// <param name="source">The source; its <see cref="IActivationSource.InputShape"/> must match the input column's size.</param>
+    /// <param name="options">Column names, batch size and class names; the layer selection options must be null (the source has chosen).</param>
+    /// <exception cref="ArgumentException">A layer selection option is set, or an option is invalid.</exception>
+    public ActivationExtractorEstimator(IHostEnvironment env, IActivationSource source, Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(source);
+        _env = env;
+        _source = source;
+        _options = options ?? new Options();
+        _options.Validate();
+        RefuseLayerSelection(_options);
+        _layerNames = source.LayerNames.ToArray();
+    }
+
+    /// <summary>The estimator the ONNX catalog method makes: every Fit opens its own session, which the transformer owns.</summary>
+    internal ActivationExtractorEstimator(IHostEnvironment env, string onnxModelPath, OnnxActivationOptions onnxOptions, Options? options)
+    {
+        _env = env;
+        _options = options ?? new Options();
+        _options.Validate();
+        RefuseLayerSelection(_options);
+        if (!File.Exists(onnxModelPath)) throw new FileNotFoundException($"ONNX model file {Path.GetFullPath(onnxModelPath)} does not exist.", onnxModelPath);
+        _onnx = new OnnxModel(File.ReadAllBytes(onnxModelPath), onnxOptions, onnxModelPath);
+        _layerNames = OnnxActivationSource.SelectLayerNames(_onnx.Bytes, onnxOptions, onnxModelPath);
+    }
+
+    private static void RefuseLayerSelection(Options options)
+    {
+        if (options.LayerNames is not null || options.LayerPattern is not null || options.LayerTypes is not null || options.Device is not null
+            || options.Pooling != Defaults.Pooling)
+            throw new ArgumentException("The 'LayerNames', 'LayerPattern', 'LayerTypes', 'Pooling' and 'Device' options of ActivationExtractorEstimator apply to TorchSharp networks; an activation source chooses its own layers and pooling (for ONNX: OnnxActivationOptions).");
+    }
+
+    /// <summary>The TorchSharp layers that will be read, in registration order; empty for other sources (see <see cref="LayerNames"/>).</summary>
     public IReadOnlyList<SelectedLayer> Layers => _layers;
+
+    /// <summary>The names of the layers that will be read (module paths or ONNX node names); each gets an output column.</summary>
+    public IReadOnlyList<string> LayerNames => _layerNames;
 
     /// <summary>The output column name of a layer.</summary>
     /// <param name="layer">The layer path.</param>
@@ -132,7 +184,31 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
     public ActivationExtractorTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ActivationExtractorTransformer(_env, _model, _options, _layers, ActivationExtractorTransformer.ResolveInputShape(_model, _options, input.Schema));
+        if (_model is not null)
+            return new ActivationExtractorTransformer(_env, _model, _options, _layers, ActivationExtractorTransformer.ResolveInputShape(_model, _options, input.Schema));
+        VectorColumn.CheckSchema(input.Schema, _options.InputColumnName);
+        var transformer = _source is not null
+            ? new ActivationExtractorTransformer(_env, _options, _source, ownsSource: false)
+            : new ActivationExtractorTransformer(_env, _options, new OnnxActivationSource(_onnx!.Bytes, WithDataShape(_onnx.Options, input.Schema), _onnx.Path), ownsSource: true);
+        try
+        {
+            transformer.GetOutputSchema(input.Schema);
+        }
+        catch
+        {
+            transformer.Dispose();
+            throw;
+        }
+        return transformer;
+    }
+
+    /// <summary>The ONNX options with the data's shape: the option's, else <see cref="Options.InputShape"/>, else the column's three dimensions.</summary>
+    private OnnxActivationOptions WithDataShape(OnnxActivationOptions onnx, DataViewSchema schema)
+    {
+        if (onnx.DataShape is not null) return onnx;
+        var dims = ((VectorDataViewType)schema[_options.InputColumnName].Type).Dimensions;
+        var shape = _options.InputShape ?? (dims.Length == 3 ? dims.ToArray() : null);
+        return shape is null ? onnx : onnx with { DataShape = shape };
     }
 
     /// <inheritdoc />
@@ -144,8 +220,8 @@ public sealed class ActivationExtractorEstimator : IEstimator<ActivationExtracto
         var text = TextDataViewType.Instance;
         var layerAnnotations = Annotations(("SlotNames", SchemaShape.Column.VectorKind.Vector, text), ("LayerShape", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Int32),
             ("LayerName", SchemaShape.Column.VectorKind.Scalar, text), ("LayerType", SchemaShape.Column.VectorKind.Scalar, text));
-        foreach (var layer in _layers)
-            columns[ColumnName(layer.Name)] = MLNetInterop.Column(ColumnName(layer.Name), SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, layerAnnotations);
+        foreach (var layer in _layerNames)
+            columns[ColumnName(layer)] = MLNetInterop.Column(ColumnName(layer), SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, layerAnnotations);
         if (_options.ScoreColumnName is { } score)
             columns[score] = MLNetInterop.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, Annotations(("SlotNames", SchemaShape.Column.VectorKind.Vector, text)));
         if (_options.PredictedLabelColumnName is { } predicted)

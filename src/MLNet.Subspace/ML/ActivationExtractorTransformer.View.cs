@@ -7,7 +7,7 @@ public sealed partial class ActivationExtractorTransformer
 {
     /// <summary>Which output each added column is: a layer index, the score (-1) or the predicted label (-2).</summary>
     private int[] OutputKinds()
-        => [.. Enumerable.Range(0, Layers.Count), .. _options.ScoreColumnName is null ? Array.Empty<int>() : [-1], .. _options.PredictedLabelColumnName is null ? Array.Empty<int>() : [-2]];
+        => [.. Enumerable.Range(0, LayerNames.Count), .. _options.ScoreColumnName is null ? Array.Empty<int>() : [-1], .. _options.PredictedLabelColumnName is null ? Array.Empty<int>() : [-2]];
 
     /// <summary>Batched forward passes for one row stream; shared by the cursor and the row mapper.</summary>
     private sealed class RowComputer
@@ -23,11 +23,11 @@ public sealed partial class ActivationExtractorTransformer
         {
             _t = t;
             var active = activeOutputs.ToHashSet();
-            _activeLayers = Enumerable.Range(0, t.Layers.Count).Select(active.Contains).ToArray();
+            _activeLayers = Enumerable.Range(0, t.LayerNames.Count).Select(active.Contains).ToArray();
             _needScores = active.Contains(-1) || active.Contains(-2);
             AnyActive = active.Count > 0;
-            _inputs = new float[(long)batchSize * t._engine.InputSize];
-            _layers = Enumerable.Range(0, t.Layers.Count).Select(l => _activeLayers[l] ? new float[(long)batchSize * t._engine.LayerSizes[l]] : null).ToArray();
+            _inputs = new float[(long)batchSize * t._inputSize];
+            _layers = Enumerable.Range(0, t.LayerNames.Count).Select(l => _activeLayers[l] ? new float[(long)batchSize * t._engine.LayerSizes[l]] : null).ToArray();
             _scores = _needScores ? new float[(long)batchSize * t.Classes] : null;
         }
 
@@ -139,7 +139,7 @@ public sealed partial class ActivationExtractorTransformer
             _computer.RowInBatch++;
             if (_computer.RowInBatch >= _batchRows)
             {
-                _reader ??= new BatchReader(_input, _t._options.InputColumnName, _t._engine.InputSize);
+                _reader ??= new BatchReader(_input, _t._options.InputColumnName, _t._inputSize);
                 _batchRows = _reader.Read(_computer.Inputs, _t._options.BatchSize);
                 if (_batchRows == 0) throw new InvalidOperationException("The input data yielded fewer rows on a second pass over it; ActivationExtractor needs a deterministic input view.");
                 _computer.Run(_batchRows);

@@ -22,37 +22,63 @@ namespace MLNet.Subspace.ML;
 /// <c>LayerName</c> and <c>LayerType</c>. Cursors are safe to use from several threads at once
 /// (forward passes of one model are serialised). The model is not disposed by the transformer.
 /// </remarks>
-public sealed partial class ActivationExtractorTransformer : ITransformer
+public sealed partial class ActivationExtractorTransformer : ITransformer, IDisposable
 {
     private readonly IHostEnvironment _env;
     private readonly ActivationExtractorEstimator.Options _options;
-    private readonly TorchActivationSource _engine;
+    private readonly IActivationSource _engine;
+    private readonly bool _ownsSource;
+    private readonly int _inputSize;
     private readonly string[] _classNames;
 
     internal ActivationExtractorTransformer(IHostEnvironment env, nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options,
         IReadOnlyList<SelectedLayer> layers, int[] inputShape)
+        : this(env, options, TorchSource(env, model, options, layers, inputShape), ownsSource: false)
+    {
+        Model = model;
+    }
+
+    /// <summary>The transformer over any activation source; <paramref name="ownsSource"/> says whether <see cref="Dispose"/> disposes it.</summary>
+    internal ActivationExtractorTransformer(IHostEnvironment env, ActivationExtractorEstimator.Options options, IActivationSource source, bool ownsSource)
     {
         _env = env;
         _options = options;
-        Model = model;
-        var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
-        using (var ch = env.Register(nameof(ActivationExtractorTransformer)).Start("Probe layer shapes"))
-        {
-            _engine = new TorchActivationSource(model, layers, inputShape, options.Pooling, device, $"column '{options.InputColumnName}'");
-            ch.Info($"Extracting {layers.Count} layer(s) ({_engine.LayerSizes.Sum(v => (long)v)} floats per row) from input [{string.Join(", ", inputShape)}] on {device}.");
-        }
+        _engine = source;
+        _ownsSource = ownsSource;
+        _inputSize = source.InputShape.Aggregate(1, (a, b) => checked(a * b));
+        using (var ch = env.Register(nameof(ActivationExtractorTransformer)).Start("Layers"))
+            ch.Info($"Extracting {source.LayerNames.Count} layer(s) ({source.LayerSizes.Sum(v => (long)v)} floats per row) from input [{string.Join(", ", source.InputShape)}] through {source.GetType().Name}.");
         if (options.ClassNames is { } names && names.Count != _engine.Classes)
+        {
+            Dispose();
             throw new ArgumentException($"The 'ClassNames' option of ActivationExtractorEstimator must list {_engine.Classes} names (the model's classes). Got {names.Count} instead.");
+        }
         _classNames = options.ClassNames?.ToArray() ?? Enumerable.Range(0, _engine.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
-    /// <summary>The network being read.</summary>
-    public nn.Module<Tensor, Tensor> Model { get; }
+    private static TorchActivationSource TorchSource(IHostEnvironment env, nn.Module<Tensor, Tensor> model, ActivationExtractorEstimator.Options options,
+        IReadOnlyList<SelectedLayer> layers, int[] inputShape)
+    {
+        var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
+        using var ch = env.Register(nameof(ActivationExtractorTransformer)).Start("Probe layer shapes");
+        var source = new TorchActivationSource(model, layers, inputShape, options.Pooling, device, $"column '{options.InputColumnName}'");
+        ch.Info($"Running on {device}.");
+        return source;
+    }
 
-    /// <summary>The layers read, in registration order.</summary>
-    public IReadOnlyList<SelectedLayer> Layers => _engine.Layers;
+    /// <summary>The TorchSharp network being read; null when the source is something else (an ONNX model, see <see cref="Source"/>).</summary>
+    public nn.Module<Tensor, Tensor>? Model { get; }
 
-    /// <summary>Per-input output shape of each layer (after pooling), in the order of <see cref="Layers"/>.</summary>
+    /// <summary>Where the activations come from: a <see cref="TorchActivationSource"/>, an <see cref="OnnxActivationSource"/>, or a caller's own.</summary>
+    public IActivationSource Source => _engine;
+
+    /// <summary>The TorchSharp layers read, in registration order; empty when the source is not a TorchSharp network (use <see cref="LayerNames"/>).</summary>
+    public IReadOnlyList<SelectedLayer> Layers => _engine is TorchActivationSource torchSource ? torchSource.Layers : [];
+
+    /// <summary>The names of the layers read (module paths, or ONNX node names), in the network's order; each has its output column.</summary>
+    public IReadOnlyList<string> LayerNames => _engine.LayerNames;
+
+    /// <summary>Per-input output shape of each layer (after pooling), in the order of <see cref="LayerNames"/>.</summary>
     public IReadOnlyList<int[]> LayerShapes => _engine.LayerShapes;
 
     /// <summary>Shape of one input (channels, height, width).</summary>
@@ -76,14 +102,15 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
         CheckInput(inputSchema);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        for (int l = 0; l < Layers.Count; l++)
+        var layerNames = LayerNames;
+        for (int l = 0; l < layerNames.Count; l++)
         {
             int[] shape = _engine.LayerShapes[l];
             var ann = new DataViewSchema.Annotations.Builder();
             int size = _engine.LayerSizes[l];
             ann.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, size), (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = InMemoryDataView.TextVector(SlotNames(shape)));
             ann.Add("LayerShape", new VectorDataViewType(NumberDataViewType.Int32, shape.Length), (ref VBuffer<int> dst) => dst = new VBuffer<int>(shape.Length, shape.ToArray()));
-            string name = Layers[l].Name, type = Layers[l].TypeName;
+            string name = layerNames[l], type = LayerType(l);
             ann.Add("LayerName", TextDataViewType.Instance, (ref ReadOnlyMemory<char> dst) => dst = name.AsMemory());
             ann.Add("LayerType", TextDataViewType.Instance, (ref ReadOnlyMemory<char> dst) => dst = type.AsMemory());
             builder.AddColumn(ColumnName(name), new VectorDataViewType(NumberDataViewType.Single, shape), ann.ToAnnotations());
@@ -127,52 +154,95 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
 
     /// <summary>
     /// Saves the extractor in one file, atomically: its settings (input column and shape, the selected
-    /// layer paths, pooling, column names, batch size, class names), the zoo spec of the network when it
-    /// came from <see cref="ModelZoo.Create"/>, and the network's weights in TorchSharp's format.
+    /// layer paths, pooling, column names, batch size, class names), then either the zoo spec of the network when it
+    /// came from <see cref="ModelZoo.Create"/> and the network's weights in TorchSharp's format, or, for an
+    /// <see cref="OnnxActivationSource"/>, its options and the ONNX model's bytes (so the file does not depend on the .onnx file).
     /// </summary>
     /// <param name="path">Destination.</param>
+    /// <exception cref="NotSupportedException">The source is neither a TorchSharp network nor an ONNX model.</exception>
     public void Save(string path)
     {
+        var onnx = _engine as OnnxActivationSource;
+        if (Model is null && onnx is null)
+            throw new NotSupportedException($"An ActivationExtractorTransformer over a {_engine.GetType().Name} cannot be saved: only TorchSharp networks and ONNX models can.");
         var classifier = Model as ImageClassifier;
-        var saved = new SavedExtractor(_options.InputColumnName, _engine.InputShape, Layers.Select(l => l.Name).ToArray(), _options.Pooling,
+        var saved = new SavedExtractor(_options.InputColumnName, _engine.InputShape, LayerNames.ToArray(), _options.Pooling,
             _options.OutputColumnPrefix, _options.ScoreColumnName, _options.PredictedLabelColumnName, _options.BatchSize, _options.ClassNames?.ToArray(),
-            classifier?.Spec, classifier?.InputChannels, classifier?.ImageSize, Classes);
+            classifier?.Spec, classifier?.InputChannels, classifier?.ImageSize, Classes)
+        {
+            Onnx = onnx is null ? null : onnx.Options with { LayerNames = onnx.LayerNames.ToArray() },
+            OnnxSource = onnx?.Source,
+        };
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Encoding.ASCII.GetBytes(Magic));
             writer.Write(JsonSerializer.Serialize(saved));
-            Model.save(writer);
+            if (onnx is not null)
+            {
+                writer.Write(onnx.ModelBytes.Length);
+                writer.Write(onnx.ModelBytes);
+            }
+            else
+            {
+                Model!.save(writer);
+            }
         });
     }
 
     /// <summary>
-    /// Loads an extractor written by <see cref="Save(string)"/>. A network from the model zoo is rebuilt
-    /// from its spec; any other network must be passed as <paramref name="model"/> (an instance of the
-    /// same architecture), whose weights are then overwritten by the file's.
+    /// Loads an extractor written by <see cref="Save(string)"/>. An ONNX extractor is rebuilt from the model bytes in
+    /// the file. A network from the model zoo is rebuilt from its spec; any other network must be passed as
+    /// <paramref name="model"/> (an instance of the same architecture), whose weights are then overwritten by the file's.
     /// </summary>
     /// <param name="context">The ML.NET context (logging; the device comes from it, not from the file).</param>
     /// <param name="path">The file.</param>
-    /// <param name="model">The architecture to load the weights into; null to rebuild a zoo network from the file.</param>
-    /// <returns>The extractor; its <see cref="Model"/> is not disposed by it.</returns>
+    /// <param name="model">The architecture to load the weights into; null to rebuild a zoo network (or the ONNX model) from the file.</param>
+    /// <returns>The extractor; its <see cref="Model"/> is not disposed by it (an ONNX session is: dispose the extractor).</returns>
     /// <exception cref="InvalidDataException">The file is not an extractor file, is truncated, or its weights do not fit <paramref name="model"/> (the message names the parameter).</exception>
-    /// <exception cref="ArgumentException">The network is not from the zoo and <paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentException">The network is not from the zoo and <paramref name="model"/> is null, or the file holds an ONNX model and <paramref name="model"/> is given.</exception>
     public static ActivationExtractorTransformer Load(MLContext context, string path, nn.Module<Tensor, Tensor>? model = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(path);
         using var stream = File.OpenRead(path);
         SavedExtractor saved;
+        byte[]? onnxBytes = null;
         try
         {
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             if (Encoding.ASCII.GetString(reader.ReadBytes(Magic.Length)) != Magic) throw new InvalidDataException($"{path}: not an ActivationExtractor file (expected header '{Magic}').");
             saved = JsonSerializer.Deserialize<SavedExtractor>(reader.ReadString())
                 ?? throw new InvalidDataException($"{path}: the ActivationExtractor settings are empty.");
+            if (saved.Onnx is not null)
+            {
+                int length = reader.ReadInt32();
+                onnxBytes = reader.ReadBytes(length);
+                if (length < 0 || onnxBytes.Length != length) throw new EndOfStreamException($"the ONNX model holds {onnxBytes.Length} of {length} bytes");
+            }
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException)
         {
             throw new InvalidDataException($"{path}: the ActivationExtractor file is truncated or corrupt ({e.Message}).", e);
+        }
+        var options = new ActivationExtractorEstimator.Options
+        {
+            InputColumnName = saved.InputColumnName,
+            InputShape = saved.InputShape,
+            LayerNames = saved.Onnx is null ? saved.LayerNames : null,
+            Pooling = saved.Pooling,
+            OutputColumnPrefix = saved.OutputColumnPrefix,
+            ScoreColumnName = saved.ScoreColumnName,
+            PredictedLabelColumnName = saved.PredictedLabelColumnName,
+            BatchSize = saved.BatchSize,
+            ClassNames = saved.ClassNames,
+        };
+        options.Validate();
+        var env = MLNetInterop.Environment(context.Transforms);
+        if (saved.Onnx is not null)
+        {
+            if (model is not null) throw new ArgumentException($"{path} holds an ONNX model; call ActivationExtractorTransformer.Load without a 'model' argument.", nameof(model));
+            return new ActivationExtractorTransformer(env, options, new OnnxActivationSource(onnxBytes!, saved.Onnx, saved.OnnxSource ?? path), ownsSource: true);
         }
         if (model is null)
         {
@@ -195,29 +265,36 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
             ModelWeights.LoadTorchSharp(model, stream, path);
         }
         model.eval();
-        var options = new ActivationExtractorEstimator.Options
-        {
-            InputColumnName = saved.InputColumnName,
-            InputShape = saved.InputShape,
-            LayerNames = saved.LayerNames,
-            Pooling = saved.Pooling,
-            OutputColumnPrefix = saved.OutputColumnPrefix,
-            ScoreColumnName = saved.ScoreColumnName,
-            PredictedLabelColumnName = saved.PredictedLabelColumnName,
-            BatchSize = saved.BatchSize,
-            ClassNames = saved.ClassNames,
-        };
-        options.Validate();
-        var env = MLNetInterop.Environment(context.Transforms);
         return new ActivationExtractorTransformer(env, model, options, LayerSelector.Select(model, saved.LayerNames), saved.InputShape);
     }
+
+    /// <summary>Disposes the activation source when this transformer created it (an ONNX model opened by the catalog or by <see cref="Load"/>); a TorchSharp network is never disposed.</summary>
+    public void Dispose()
+    {
+        if (_ownsSource) (_engine as IDisposable)?.Dispose();
+    }
+
+    /// <summary>The type of layer <paramref name="l"/>: the module type, or the ONNX operator.</summary>
+    private string LayerType(int l) => _engine switch
+    {
+        TorchActivationSource torchSource => torchSource.Layers[l].TypeName,
+        OnnxActivationSource onnx => onnx.Layers[l].OpType,
+        _ => _engine.GetType().Name,
+    };
 
     private const string Magic = "MLNSAX01";
 
     /// <summary>What <see cref="Save(string)"/> writes before the weights (as JSON).</summary>
     private sealed record SavedExtractor(string InputColumnName, int[] InputShape, string[] LayerNames, ActivationPooling Pooling,
         string OutputColumnPrefix, string? ScoreColumnName, string? PredictedLabelColumnName, int BatchSize, string[]? ClassNames,
-        string? ModelSpec, int? InputChannels, int? ImageSize, int Classes);
+        string? ModelSpec, int? InputChannels, int? ImageSize, int Classes)
+    {
+        /// <summary>The ONNX source's options (its layers by name), when the extractor reads an ONNX model.</summary>
+        public OnnxActivationOptions? Onnx { get; init; }
+
+        /// <summary>The ONNX model's original file, for messages.</summary>
+        public string? OnnxSource { get; init; }
+    }
 
     /// <summary>
     /// Runs the network once over <paramref name="data"/> and keeps the selected layers in memory
@@ -233,16 +310,16 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
         ArgumentNullException.ThrowIfNull(data);
         CheckInput(data.Schema);
         long rows = data.GetRowCount() ?? CountRows(data);
-        LayerActivations.CheckFits(rows, Layers.Select(l => l.Name).ToArray(), _engine.LayerSizes, Classes, maximumBytes);
+        LayerActivations.CheckFits(rows, LayerNames.ToArray(), _engine.LayerSizes, Classes, maximumBytes);
         int[]? labels = labelColumnName is null ? null : VectorColumn.ReadLabels(data, labelColumnName);
         int n = (int)rows;
         var values = _engine.LayerSizes.Select(d => new float[(long)n * d]).ToArray();
         var scores = new float[(long)n * Classes];
-        int batchSize = _options.BatchSize, d0 = _engine.InputSize, done = 0;
+        int batchSize = _options.BatchSize, d0 = _inputSize, done = 0;
         var buffer = new float[(long)batchSize * d0];
         var batchOut = _engine.LayerSizes.Select(d => new float[(long)batchSize * d]).ToArray();
         var batchScores = new float[(long)batchSize * Classes];
-        var all = Enumerable.Repeat(true, Layers.Count).ToArray();
+        var all = Enumerable.Repeat(true, LayerNames.Count).ToArray();
         using var ch = _env.Register(nameof(ActivationExtractorTransformer)).Start("Materialize");
         using (var reader = new BatchReader(data, _options.InputColumnName, d0))
         {
@@ -258,8 +335,8 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
             }
         }
         if (done != n) throw new InvalidOperationException($"The data reported {n} rows but yielded {done}.");
-        ch.Info($"Materialised {Layers.Count} layer(s) for {n} rows.");
-        return new LayerActivations(Layers.Select(l => l.Name).ToArray(), _engine.LayerShapes, values, scores, Classes, labels, _classNames);
+        ch.Info($"Materialised {LayerNames.Count} layer(s) for {n} rows.");
+        return new LayerActivations(LayerNames.ToArray(), _engine.LayerShapes, values, scores, Classes, labels, _classNames);
     }
 
     private static long CountRows(IDataView data)
@@ -280,8 +357,8 @@ public sealed partial class ActivationExtractorTransformer : ITransformer
     private void CheckInput(DataViewSchema schema)
     {
         int size = VectorColumn.CheckSchema(schema, _options.InputColumnName);
-        if (size != _engine.InputSize)
-            throw new ArgumentException($"Schema mismatch for input column '{_options.InputColumnName}': the model expects inputs of shape [{string.Join(", ", _engine.InputShape)}] ({_engine.InputSize} values); the column holds {size} values.");
+        if (size != _inputSize)
+            throw new ArgumentException($"Schema mismatch for input column '{_options.InputColumnName}': the model expects inputs of shape [{string.Join(", ", _engine.InputShape)}] ({_inputSize} values); the column holds {size} values.");
     }
 
     /// <summary>The shape of one input: the option, else the column's three dimensions, else the zoo network's; checked against the column's size.</summary>

@@ -10,6 +10,7 @@ using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Reporting;
 using MLNet.Subspace.Torch;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Pipeline;
 
@@ -76,7 +77,7 @@ public static class AnalysisRun
         }
         run.MarkDone("train");
         var snapshots = Enumerable.Range(1, options.Epochs).Select(e => (e, Path.Combine(trainerOptions.SnapshotFolder, $"epoch-{e:D3}.pt"))).ToList();
-        return Analyze(env, run, Create, snapshots, test, probes, options, metrics, progress, cancellationToken);
+        return Analyze(env, run, FromWeights(Create, snapshots, probes, options), test, probes, options, metrics, progress, cancellationToken);
     }
 
     /// <summary>Analyses given weight files of one architecture, in epoch order (the last is the final model).</summary>
@@ -113,10 +114,61 @@ public static class AnalysisRun
             ["test"] = Describe(test),
             ["weights"] = string.Join(";", snapshots.Select(s => $"{s.Epoch}={Path.GetFullPath(s.Weights)} (sha256 {FileHash(s.Weights)})")),
         }));
-        return Analyze(env, run, () => CreateModel(model, test), snapshots, test, probes, options, null, progress, cancellationToken);
+        return Analyze(env, run, FromWeights(() => CreateModel(model, test), snapshots, probes, options), test, probes, options, null, progress, cancellationToken);
     }
 
-    private static AnalysisRunResult Analyze(IHostEnvironment? env, RunFolder run, Func<ImageClassifier> create, IReadOnlyList<(int Epoch, string Weights)> snapshots,
+    /// <summary>
+    /// Analyses an ONNX network (one snapshot) on probes from <paramref name="test"/>: its layers are read through
+    /// <see cref="OnnxActivationSource"/>, the probes resized and expanded to the model's input when their shape differs.
+    /// </summary>
+    /// <param name="env">An MLContext, or null.</param>
+    /// <param name="onnxModel">The .onnx file.</param>
+    /// <param name="onnx">Layer selection, input shaping and score output; its DataShape defaults to the images' shape, and
+    /// its LayerNames to <see cref="AnalysisRunOptions.Layers"/> (ONNX node names).</param>
+    /// <param name="test">Labelled images to draw probes from.</param>
+    /// <param name="folder">The run folder.</param>
+    /// <param name="options">Settings (the training ones and <see cref="AnalysisRunOptions.Model"/> are ignored).</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    public static AnalysisRunResult AnalyzeOnnx(IHostEnvironment? env, string onnxModel, OnnxActivationOptions? onnx, ImageDataset test, string folder,
+        AnalysisRunOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        options = options.ForRun(MLNetInterop.Settings(env).Seed);
+        onnx ??= new OnnxActivationOptions();
+        if (options.Layers is not null && onnx.LayerNames is not null)
+            throw new ArgumentException("Give the ONNX layers either in AnalysisRunOptions.Layers or in OnnxActivationOptions.LayerNames, not both.", nameof(onnx));
+        onnx = onnx with { LayerNames = onnx.LayerNames ?? options.Layers, DataShape = onnx.DataShape ?? test.ImageShape };
+        options.Model = Path.GetFileName(onnxModel);
+        // Refused before the run folder is written: the probes, the model file, the layer names and the input shapes.
+        var probes = Probes(test, options);
+        using var source = OnnxActivationSource.Open(onnxModel, onnx);
+        using var run = RunFolder.Open(folder, Manifest("analyze-onnx", options, new Dictionary<string, string>
+        {
+            ["test"] = Describe(test),
+            ["onnx"] = $"{Path.GetFullPath(onnxModel)} (sha256 {FileHash(onnxModel)})",
+            ["onnx_options"] = System.Text.Json.JsonSerializer.Serialize(onnx),
+        }));
+        var snapshots = new List<(int, Func<Device, LayerActivations>)> { (1, _ => LayerActivations.Extract(source, probes, options.BatchSize)) };
+        return Analyze(env, run, snapshots, test, probes, options, null, progress, cancellationToken);
+    }
+
+    /// <summary>One activation extraction per weights file: build the network, load the weights, read the layers.</summary>
+    private static List<(int Epoch, Func<Device, LayerActivations> Extract)> FromWeights(Func<ImageClassifier> create, IReadOnlyList<(int Epoch, string Weights)> snapshots,
+        ImageDataset probes, AnalysisRunOptions options)
+        => snapshots.Select(s => (s.Epoch, (Func<Device, LayerActivations>)(device =>
+        {
+            using var model = create();
+            ModelWeights.Load(model, s.Weights);
+            model.to(device).eval();
+            var layers = LayerSelector.Select(model, options.Layers);
+            return LayerActivations.Extract(model, probes, layers, ActivationPooling.Flatten, options.BatchSize, device);
+        }))).ToList();
+
+    private static AnalysisRunResult Analyze(IHostEnvironment? env, RunFolder run, IReadOnlyList<(int Epoch, Func<Device, LayerActivations> Extract)> snapshots,
         ImageDataset test, ImageDataset probes, AnalysisRunOptions options, IReadOnlyList<EpochMetrics>? training, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
@@ -124,16 +176,9 @@ public static class AnalysisRun
         for (int s = 0; s < snapshots.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (epoch, weights) = snapshots[s];
+            var (epoch, extract) = snapshots[s];
             progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
-            LayerActivations activations;
-            using (var model = create())
-            {
-                ModelWeights.Load(model, weights);
-                model.to(device).eval();
-                var layers = LayerSelector.Select(model, options.Layers);
-                activations = LayerActivations.Extract(model, probes, layers, ActivationPooling.Flatten, options.BatchSize, device);
-            }
+            var activations = extract(device);
             var graphs = run.Step($"graphs-epoch-{epoch:D3}",
                 () => BuildGraphs(activations, options.Ssc with { Device = options.Ssc.Device ?? device }, epoch, s, snapshots.Count, progress, cancellationToken),
                 saved => { for (int l = 0; l < saved.Count; l++) LayerGraphStore.Save(GraphPath(run, epoch, l), saved[l]); },
@@ -144,17 +189,24 @@ public static class AnalysisRun
         progress?.Report(new RunProgress("analysis", 0, 1, "layer-wise, architecture, dynamics, latent space, neighbourhoods"));
         var final = epochs[^1];
         int layerCount = final.Graphs.Count;
+        // A network whose output does not score the probes' classes (an ImageNet featurizer read on Fashion-MNIST) has no
+        // correct or wrong predictions: the latent-space plots of correctly classified inputs and the misclassified cases are left out.
+        bool classifies = final.Activations.Classes == probes.ClassNames.Count;
         var findings = new AnalysisFindings(
             Title: $"Subspace analysis of {options.Model}",
             Description: $"{options.Model}: {layerCount} layer(s), {probes.Count} class-balanced probe inputs from the test split ({options.ProbesPerClass} per class), "
-                + $"{snapshots.Count} snapshot(s), SSC: {options.Ssc.Describe()}, seed {options.RunSeed}.",
+                + $"{snapshots.Count} snapshot(s), SSC: {options.Ssc.Describe()}, seed {options.RunSeed}."
+                + (classifies ? "" : $" The network's output has {final.Activations.Classes} values, not the probes' {probes.ClassNames.Count} classes: its predictions are not read."),
             Probes: probes,
             Training: training,
             Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.RunSeed),
             Architecture: ArchitectureAnalysis.Run(final.Graphs),
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
-            Embeddings: LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed),
-            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], options.MisclassifiedCases));
+            Embeddings: classifies ? LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed) : [],
+            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0))
+        {
+            NetworkClassifiesProbes = classifies,
+        };
         progress?.Report(new RunProgress("report", 0, 1, "report.html"));
         string report = AnalysisReport.Write(findings, run.Path);
         run.MarkDone("report");

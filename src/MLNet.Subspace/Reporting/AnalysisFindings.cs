@@ -23,4 +23,9 @@ public sealed record AnalysisFindings(
     ArchitectureResult Architecture,
     DynamicsResult? Dynamics,
     IReadOnlyList<LayerEmbedding> Embeddings,
-    NeighbourhoodResult Neighbourhoods);
+    NeighbourhoodResult Neighbourhoods)
+{
+    /// <summary>False when the network's output does not score the probes' classes (an ImageNet featurizer read on
+    /// Fashion-MNIST): its accuracy and its agreement with SSC then mean nothing, and the report and console say so.</summary>
+    public bool NetworkClassifiesProbes { get; init; } = true;
+}

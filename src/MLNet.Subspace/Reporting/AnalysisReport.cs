@@ -94,7 +94,8 @@ public static class AnalysisReport
         var neighbourTable = NeighbourTable(hoods, findings.Probes);
         DataFrameIO.SaveCsv(neighbourTable, Path.Combine(folder, "neighbours.csv"));
         report.Section("Neighbourhoods of misclassified inputs")
-            .Table(hoods.AgreementTable, "SSC prediction (class vote of affinity neighbours) against the network's prediction (agreement.csv)")
+            .Table(hoods.AgreementTable, "SSC prediction (class vote of affinity neighbours) against the network's prediction (agreement.csv)"
+                + (findings.NetworkClassifiesProbes ? "" : "; the network's output does not score the probes' classes, so only the SSC prediction's accuracy means anything"))
             .Paragraph($"The {hoods.Cases.Count} most confident misclassifications at {hoods.Layer}: the query (red border) and its strongest neighbours by affinity, with their true classes and weights.");
         foreach (var c in hoods.Cases)
             report.Gallery(GalleryTitle(c, findings.Probes.ClassNames), GalleryItems(c, findings.Probes));

@@ -358,7 +358,7 @@ public class ActivationExtractorTests
         var viaOptions = ml.Transforms.ExtractActivations(model, new ActivationExtractorEstimator.Options()).Fit(data).Transform(data);
 
         Assert.Equal(viaOptions.Schema.Select(c => (c.Name, c.Type.ToString())), viaCatalog.Schema.Select(c => (c.Name, c.Type.ToString())));
-        var parameters = typeof(SubspaceCatalog).GetMethods().Single(m => m.Name == "ExtractActivations" && m.GetParameters().Length > 3).GetParameters();
+        var parameters = typeof(SubspaceCatalog).GetMethods().Single(m => m.Name == "ExtractActivations" && m.GetParameters().Any(p => p.Name == "batchSize")).GetParameters();
         var options = new ActivationExtractorEstimator.Options();
         Assert.Equal(options.InputColumnName, parameters.Single(p => p.Name == "inputColumnName").DefaultValue);
         Assert.Equal(options.Pooling, parameters.Single(p => p.Name == "pooling").DefaultValue);
