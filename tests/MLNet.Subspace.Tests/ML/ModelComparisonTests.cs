@@ -7,7 +7,7 @@ using MLNet.Subspace.Reporting;
 namespace MLNet.Subspace.Tests.ML;
 
 /// <summary>Trial comparison on what an AutoML experiment would give: five ML.NET trainers fitted on Fashion-MNIST pixels, saved and reloaded.</summary>
-public class ModelComparisonTests
+public class ModelComparisonTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TrialModels Trials = TrialModels.Instance;
 
@@ -98,6 +98,9 @@ public class ModelComparisonTests
         var result = Compare();
 
         string page = TrialComparisonReport.Write(result, temp.Path);
+        output.WriteLine(result.Table.ToText());
+        output.WriteLine(result.CkaTable.ToText());
+        output.WriteLine($"disagreements: {result.Disagreements.Count} of {Trials.Evaluation.Count}; no trial right on {result.Disagreements.Count(d => d.Correct == 0)}");
 
         foreach (string file in new[] { "trials.csv", "cka.csv", "ssc_cka.csv", "prediction_overlap.csv", "disagreements.csv", "figures/cka_heatmap.svg", "figures/ssc_cka_heatmap.svg", "figures/prediction_overlap.svg" })
             Assert.True(File.Exists(Path.Combine(temp.Path, file)), file);
