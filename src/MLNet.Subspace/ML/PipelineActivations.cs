@@ -45,6 +45,18 @@ public static class PipelineActivations
         {
             throw new InvalidDataException(LoadFailure(path, e), e);
         }
+        catch (System.Reflection.TargetInvocationException e) when (Innermost(e) is FileNotFoundException { FileName: { } assembly })
+        {
+            // ML.NET creates a stage's loader by reflection from the assembly named in the file; without it the innermost error names it.
+            string name = assembly.Split(',')[0];
+            throw new InvalidDataException($"'{path}' needs the assembly '{name}' to load, which this application does not have: reference the {name} package (its trainer made a stage of this model).", e);
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
     }
 
     /// <summary>The stages of <paramref name="model"/> with the columns each adds to <paramref name="inputSchema"/>, read from schemas only (no data).</summary>

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace MLNet.Subspace.Tests.Build;
 
 /// <summary>
@@ -17,6 +19,9 @@ public class MLNetTorchSharpProbeTests
         using Microsoft.ML.TorchSharp;
         using TorchSharp;
 
+        // An ML.NET model whose trainer's package this app does not reference (no Microsoft.ML.LightGbm here).
+        try { MLNet.Subspace.ML.PipelineActivations.Load(new MLContext(1), args[0], out _); Console.WriteLine("LightGBM model: loaded"); }
+        catch (InvalidDataException e) { Console.WriteLine($"LightGBM model: {e.Message}"); }
         var asm = typeof(TorchSharpCatalog).Assembly;
         Console.WriteLine($"compiled against: {asm.GetReferencedAssemblies().Single(r => r.Name == "TorchSharp").Version}; running: {typeof(torch).Assembly.GetName().Version}");
         Console.WriteLine($"exported types: {asm.GetExportedTypes().Length}");
@@ -68,7 +73,7 @@ public class MLNetTorchSharpProbeTests
 
     [Fact]
     [Trait("Category", "Integration")]
-    public void MLNet_TorchSharp_Loads_Against_TorchSharp_0107_Except_One_Interpolate_Overload_And_Exposes_No_Network()
+    public void MLNet_TorchSharp_Loads_Against_TorchSharp_0107_Except_One_Interpolate_Overload_And_Exposes_No_Network_And_A_Missing_Trainer_Package_Is_Named()
     {
         using var temp = new TempFolder();
         string library = Path.Combine(TestPaths.RepoRoot, "src", "MLNet.Subspace");
@@ -88,9 +93,15 @@ public class MLNetTorchSharpProbeTests
 
         var build = ProcessRunner.Run("dotnet", "build -nologo -v:q", temp.Path, timeout);
         Assert.True(build.ExitCode == 0, build.Output);
-        var run = ProcessRunner.Run("dotnet", "bin/Debug/net10.0/Probe.dll", temp.Path, timeout);
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var blobs = MLNet.Subspace.ML.InMemoryDataView.Create(30).AddVector("Features", Enumerable.Range(0, 90).Select(i => (float)(i % 7)).ToArray(), [3])
+            .AddKey("Label", Enumerable.Range(0, 30).Select(i => i % 3).ToArray(), ["a", "b", "c"]).Build();
+        string lightGbm = temp.File("lightgbm.zip");
+        ml.Model.Save(ml.MulticlassClassification.Trainers.LightGbm(minimumExampleCountPerLeaf: 2, numberOfIterations: 2).Fit(blobs), blobs.Schema, lightGbm);
+        var run = ProcessRunner.Run("dotnet", $"bin/Debug/net10.0/Probe.dll \"{lightGbm}\"", temp.Path, timeout);
         Assert.True(run.ExitCode == 0, run.Output);
 
+        Assert.Contains($"LightGBM model: '{lightGbm}' needs the assembly 'Microsoft.ML.LightGbm' to load, which this application does not have: reference the Microsoft.ML.LightGbm package", run.Output);
         Assert.Contains("compiled against: 0.102.7.0; running: 0.107.0.0", run.Output);
         Assert.Contains("member references into TorchSharp: 254, unresolved: 1", run.Output);
         Assert.Contains("unresolved: torch.nn.functional::interpolate: MissingMethodException: Method not found: 'Tensor functional.interpolate(Tensor, Int64[], Double[], InterpolationMode, System.Nullable`1<Boolean>, Boolean)'.", run.Output);

@@ -40,6 +40,7 @@ public class TorchVisionExtractionTests
         Assert.Equal(convs, activations.LayerNames.Count);
         Assert.Equal(first, activations.LayerNames[0]);
         Assert.Equal(last, activations.LayerNames[^1]);
+        if (network == "resnet18") Assert.Equal(["layer2.0.downsample.0", "layer3.0.downsample.0", "layer4.0.downsample.0"], activations.LayerNames.Where(n => n.Contains("downsample")));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = tensor(images.Pixels, [4, 3, 32, 32]);
