@@ -38,6 +38,19 @@ public class CompareModelsToolTests
     }
 
     [Fact]
+    public void Help_Explains_The_Data_The_Models_Must_Read()
+    {
+        using var temp = new TempFolder();
+
+        var (code, output) = Subspace("compare-models --help", temp.Path);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("subspace compare-models <models>... [", output);
+        Assert.Contains("--feature", output);
+        Assert.Contains("'Features' vector", output);
+    }
+
+    [Fact]
     public void Bad_Models_Are_One_Error_Line_And_Exit_2_Before_Anything_Is_Written()
     {
         using var temp = new TempFolder();
@@ -55,6 +68,7 @@ public class CompareModelsToolTests
         foreach (var (args, expected) in new[]
         {
             ($"compare-models {first} {data}", "at least two model files"),
+            ($"compare-models {first} {first} --probes-per-class 0", "--probes-per-class"),
             ($"compare-models {first} \"{notModel}\" {data}", "is not an ML.NET model: it is not a .zip file"),
             ($"compare-models {first} \"{temp.File("absent.zip")}\" {data}", "absent.zip' does not exist"),
             ($"compare-models {first} \"{small}\" {data}", "column 'Features' is Vector<Single, 1, 28, 28> where the model was trained on Vector<Single, 4>"),
