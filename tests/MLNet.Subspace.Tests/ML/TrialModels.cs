@@ -8,7 +8,7 @@ namespace MLNet.Subspace.Tests.ML;
 /// <summary>
 /// What an AutoML multiclass experiment on Fashion-MNIST pixels leaves behind, made once per test process: five fitted ML.NET
 /// trainers (SDCA and L-BFGS maximum entropy, LightGBM, FastTree one-versus-all, min-max normalisation + SDCA) trained on
-/// 1,000 class-balanced training images with small iteration counts, each saved with mlContext.Model.Save, plus a
+/// 600 class-balanced training images with small iteration counts, each saved with mlContext.Model.Save, plus a
 /// class-balanced evaluation set of 300 test images.
 /// </summary>
 internal sealed class TrialModels
@@ -25,7 +25,7 @@ internal sealed class TrialModels
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(Folder, recursive: true);
         var train = IdxReader.LoadFashionMnist(TestPaths.FashionMnist, train: true);
         var test = IdxReader.LoadFashionMnist(TestPaths.FashionMnist, train: false);
-        Train = train.Select(ProbeSampling.ClassBalanced(train.Labels, 10, 100, new Random(1)));
+        Train = train.Select(ProbeSampling.ClassBalanced(train.Labels, 10, 60, new Random(1)));
         Evaluation = test.Select(ProbeSampling.ClassBalanced(test.Labels, 10, 30, new Random(2)));
         var ml = new MLContext(seed: 1);
         var data = Train.ToDataView();
@@ -34,8 +34,8 @@ internal sealed class TrialModels
         [
             trainers.SdcaMaximumEntropy(maximumNumberOfIterations: 5),
             trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { MaximumNumberOfIterations = 20 }),
-            trainers.LightGbm(numberOfLeaves: 8, minimumExampleCountPerLeaf: 10, learningRate: 0.3, numberOfIterations: 10),
-            trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 5, minimumExampleCountPerLeaf: 10)),
+            trainers.LightGbm(numberOfLeaves: 8, minimumExampleCountPerLeaf: 10, learningRate: 0.3, numberOfIterations: 6),
+            trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 4, minimumExampleCountPerLeaf: 10)),
             ml.Transforms.NormalizeMinMax(ColumnNames.Features).Append(trainers.SdcaMaximumEntropy(maximumNumberOfIterations: 5)),
         ];
         Models = estimators.Select(e => e.Fit(data)).ToArray();
