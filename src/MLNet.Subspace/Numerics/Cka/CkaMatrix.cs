@@ -186,14 +186,19 @@ internal sealed class HsicAccumulator
     }
 
     /// <summary>
-    /// Adds one batch of representations (each n x d_l). Each layer's kernel is written straight into one
-    /// L x n x n buffer (linear: Xc Xc^T of the column-centred batch by an in-place addmm; RBF: a copy), and
-    /// one product M M^T plus row sums give every centred inner product by the identities in docs/cka.md
-    /// (biased: &lt;K,L&gt; - (2/n) r_K.r_L + s_K s_L/n^2; debiased: the U-statistic from &lt;K~,L~&gt;, r~, s~), so no
-    /// centred copy is formed: three passes over the buffer instead of eight.
+    /// Adds one batch of representations (each n x d_l). Linear kernels go through <see cref="LinearKernelProducts"/>
+    /// (feature space or upper-triangular Gram tiles, chosen by cost; no n x n matrix is held). RBF kernels are written
+    /// into one L x n x n buffer and one product M M^T plus row sums give every centred inner product by the identities in
+    /// docs/cka.md (biased: &lt;K,L&gt; - (2/n) r_K.r_L + s_K s_L/n^2; debiased: the U-statistic from &lt;K~,L~&gt;, r~, s~).
     /// </summary>
     public void AddRepresentations(IReadOnlyList<Tensor> batch, CkaKernel kernel, double threshold, bool debiased, long maximumBytes)
     {
+        for (int l = 0; l < _count; l++) CkaMath.CheckSameRows(batch[0], batch[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
+        if (kernel == CkaKernel.Linear)
+        {
+            AddLinear(LinearKernelProducts.Compute(batch, debiased, maximumBytes), batch[0].shape[0], debiased);
+            return;
+        }
         long n = batch[0].shape[0];
         CheckMemory(n, maximumBytes);
         using var scope = NewDisposeScope();
@@ -201,21 +206,9 @@ internal sealed class HsicAccumulator
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
-            CkaMath.CheckSameRows(batch[0], batch[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
-            var x = batch[l].to_type(float64);
-            if (kernel == CkaKernel.Linear)
-            {
-                // Centring the features centres the linear kernel exactly (H X X^T H = Xc Xc^T) and leaves
-                // the U-statistic unchanged; the size reference is the uncentred ||X||^4.
-                double squared = CkaMath.SquaredNorm(x);
-                _rawScale[l] += squared * squared;
-                var xc = x - x.mean([0], keepdim: true);
-                stacked[l].addmm_(xc, xc.t(), beta: 0, alpha: 1);
-                continue;
-            }
             try
             {
-                var gram = CkaMath.GramRbf(x, threshold);
+                var gram = CkaMath.GramRbf(batch[l], threshold);
                 _rawScale[l] += CkaMath.SquaredNorm(gram);
                 stacked[l].copy_(gram);
             }
@@ -236,6 +229,18 @@ internal sealed class HsicAccumulator
             ? products + ss / ((nn - 1) * (nn - 2)) - rr * (2 / (nn - 2))
             : products - rr * (2 / nn) + ss / (nn * nn);
         Accumulate(centred.cpu().data<double>().ToArray(), n, debiased);
+    }
+
+    /// <summary>
+    /// Adds one batch's linear-kernel products (<see cref="LinearKernelProducts"/>): the centred numerators and, as each
+    /// layer's size reference, the uncentred ||X||^4 (centring the features centres the linear kernel exactly, H X X^T H = Xc Xc^T,
+    /// and leaves the U-statistic unchanged).
+    /// </summary>
+    public void AddLinear(LinearKernelProducts.Result products, long n, bool debiased)
+    {
+        if (products.RawScale.Length != _count) throw new ArgumentException($"Expected {_count} layers in the batch. Got {products.RawScale.Length} instead.");
+        for (int l = 0; l < _count; l++) _rawScale[l] += products.RawScale[l];
+        Accumulate(products.Centred, n, debiased);
     }
 
     /// <summary>
