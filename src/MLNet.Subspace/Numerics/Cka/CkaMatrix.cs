@@ -109,6 +109,17 @@ public sealed class CkaMatrix
     }
 
     /// <summary>
+    /// All-pairs linear CKA of L layers read in row chunks (for example float32 activations held as arrays), through
+    /// <see cref="LinearKernelProducts"/>: no N x N matrix, no whole-layer float64 copy.
+    /// </summary>
+    internal static CkaMatrix FromLayerRows(int count, long n, long[] widths, LinearKernelProducts.RowReader rows, IReadOnlyList<string> names, bool debiased = false, long maximumBytes = DefaultMaximumBytes)
+    {
+        var accumulator = new HsicAccumulator(count, names);
+        accumulator.AddLinear(LinearKernelProducts.Compute(count, n, widths, rows, CPU, debiased, maximumBytes), n, debiased);
+        return accumulator.Result();
+    }
+
+    /// <summary>
     /// All-pairs SSC-CKA of sparse symmetric affinity graphs used directly as kernels, in
     /// O(L (nnz + N) + L^2 N) time without forming any N x N matrix (see <see cref="GraphCka"/>).
     /// </summary>

@@ -1,4 +1,7 @@
+using MLNet.Subspace.Analysis;
+using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Cka;
+using MLNet.Subspace.Numerics.Similarity;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -131,5 +134,29 @@ public class LinearKernelProductsTests
 
         Assert.True(double.IsNaN(m[2, 0]) && double.IsNaN(m[2, 2]));
         Assert.Contains(m.Reasons, r => r!.Contains("'2'") && r.Contains("constant"));
+    }
+
+    [Fact]
+    public void Layer_Similarity_Linear_Cka_From_Float32_Activations_Equals_The_Pairwise_Dense_Values()
+    {
+        // Given three float32 layers of 120 inputs, one wider than N/2 so the tiles route is taken
+        var layers = Layers(120, 8, 20, 90, 5).Select(x => x.to_type(float32)).ToList();
+        var activations = new LayerActivations(["a", "b", "c"], layers.Select(x => new[] { (int)x.shape[1] }).ToArray(),
+            layers.Select(x => x.contiguous().data<float>().ToArray()).ToArray(), new float[120 * 2], 2, null, ["0", "1"]);
+
+        var matrix = LayerSimilarity.Compute(activations, new SimilarityOptions { Measure = SimilarityMeasure.LinearCka });
+
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++)
+                Assert.True(Math.Abs(DenseCka(layers[a].to_type(float64), layers[b].to_type(float64), false) - matrix.Values[a, b]) <= 1e-10);
+    }
+
+    [Fact]
+    public void Pairwise_Compute_Takes_Tiles_For_Wide_Layers_And_Keeps_The_Dense_Value()
+    {
+        var layers = Layers(40, 4, 60, 50);
+
+        Assert.Equal(DenseCka(layers[0], layers[1], true), CkaMath.Compute(layers[0], layers[1], debiased: true), 10);
+        Assert.Throws<DegenerateCkaException>(() => CkaMath.Compute(layers[0], full(40, 70, 1.0, float64)));
     }
 }
