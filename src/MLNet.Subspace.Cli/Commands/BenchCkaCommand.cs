@@ -146,7 +146,7 @@ internal static class BenchCkaCommand
         return best;
     }
 
-    private static void WriteTriplets(string path, SparseMatrix graph)
+    internal static void WriteTriplets(string path, SparseMatrix graph)
     {
         using var writer = new StreamWriter(path);
         for (int i = 0; i < graph.Rows; i++)
