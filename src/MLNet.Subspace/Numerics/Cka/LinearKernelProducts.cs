@@ -26,13 +26,19 @@ internal enum LinearKernelRoute
 /// P~_ab + s~_a s~_b / ((N-1)(N-2)) - (2/(N-2)) r~_a.r~_b. These are the same numbers the stacked N x N route computes.</para>
 /// <para>Route (cost-based): <see cref="LinearKernelRoute.Features"/> when 2 Σd &lt;= N (its 2N(Σd)^2 flops are then at most the tiles'
 /// N^2 Σd) and (Σd)^2 fits the memory ceiling; otherwise <see cref="LinearKernelRoute.GramTiles"/>. Tiles visit only j &gt;= i
-/// (off-diagonal tiles count twice), so each Gram costs N^2 d flops, half a full product; the tile side b is the largest
-/// up to <see cref="MaximumTile"/> whose buffers (<see cref="TileBytes"/>: L b^2 + 4 b max d doubles) fit the ceiling.</para>
+/// (off-diagonal tiles count twice), so each Gram costs N^2 d (1 + b/N) flops instead of a full product's 2 N^2 d; the tile side b
+/// is <see cref="DefaultTile"/>, halved until its buffers (<see cref="TileBytes"/>: L b^2 + 4 b max d doubles) fit the ceiling.</para>
 /// </remarks>
 internal static class LinearKernelProducts
 {
     /// <summary>Largest tile side of the Gram route: big enough that each tile's GEMM (2 b^2 d flops) dwarfs its float64 conversions (2 b d).</summary>
     internal const int MaximumTile = 2048;
+
+    /// <summary>
+    /// The tile side before the memory ceiling is applied: about N/4 (so the diagonal tiles, computed whole, waste at most
+    /// b/N = 1/4 of a Gram's N^2 d flops), at least 256 (GEMMs stay efficient) and at most <see cref="MaximumTile"/>.
+    /// </summary>
+    internal static int DefaultTile(long n) => (int)Math.Clamp((n + 3) / 4, 256, MaximumTile);
 
     /// <summary>Smallest tile side tried before the Gram route is refused for memory.</summary>
     private const int MinimumTile = 64;
@@ -61,7 +67,7 @@ internal static class LinearKernelProducts
     {
         long total = widths.Sum();
         var chosen = route ?? (2 * total <= n && FeatureBytes(widths, n) <= maximumBytes ? LinearKernelRoute.Features : LinearKernelRoute.GramTiles);
-        int side = (int)Math.Min(n, tile ?? MaximumTile);
+        int side = (int)Math.Min(n, tile ?? DefaultTile(n));
         if (chosen == LinearKernelRoute.Features)
             MemoryBudget.Check($"Linear CKA of {count} layers in feature space ({total} features side by side, (Σd)^2 x 8 bytes)", FeatureBytes(widths, n), maximumBytes,
                 "Use the Gram-tile route (it needs L b^2 x 8 bytes for a tile side b) or raise the memory ceiling.");
