@@ -70,9 +70,12 @@ public sealed class CkaMatrix
 
     /// <summary>
     /// All-pairs CKA of L representations of the same N samples. With <paramref name="minibatchSize"/>
-    /// null the whole sample is one batch (O(L N^2) memory); with a size n the rows are taken in
+    /// null the whole sample is one batch; with a size n the rows are taken in
     /// consecutive batches of n and the per-batch HSIC estimates are averaged (minibatch CKA,
-    /// Nguyen et al. 2021; O(L n^2) memory, O(N n L (d + L)) time), so N is bounded by time, not memory.
+    /// Nguyen et al. 2021). The linear kernel never forms an N x N matrix: feature space when 2 Σd &lt;= N
+    /// (2 N (Σd)^2 flops), otherwise upper-triangular b x b Gram tiles of all layers at once (N^2 Σd (1 + b/N) + L^2 N^2 flops,
+    /// (L b^2 + 4 b max d) x 8 bytes, b about N/4 and at most 2,048), exact to rounding; see docs/cka.md. The RBF kernel stacks
+    /// the L batch kernels (L n^2 x 8 bytes, refused above <paramref name="maximumBytes"/>).
     /// A last batch with fewer than 4 rows is dropped (the debiased estimator needs 4).
     /// </summary>
     /// <param name="representations">L tensors, each N x d_l (one sample per row).</param>
@@ -81,7 +84,7 @@ public sealed class CkaMatrix
     /// <param name="debiased">Use debiased HSIC (recommended with minibatches: the biased estimate's bias depends on the batch size).</param>
     /// <param name="minibatchSize">Rows per batch, or null for one batch of all rows.</param>
     /// <param name="names">Names of the representations.</param>
-    /// <param name="maximumBytes">Memory ceiling for one batch's stacked kernels.</param>
+    /// <param name="maximumBytes">Memory ceiling for one batch's working buffers (linear tiles or stacked RBF kernels).</param>
     /// <returns>The symmetric L x L matrix with unit diagonal.</returns>
     public static CkaMatrix FromRepresentations(IReadOnlyList<Tensor> representations, CkaKernel kernel = CkaKernel.Linear, double threshold = CkaMath.DefaultRbfThreshold, bool debiased = false, int? minibatchSize = null, IReadOnlyList<string>? names = null, long maximumBytes = DefaultMaximumBytes)
     {

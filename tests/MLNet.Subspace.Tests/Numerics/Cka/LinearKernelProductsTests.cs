@@ -119,7 +119,7 @@ public class LinearKernelProductsTests
 
         var e = Assert.Throws<InsufficientMemoryException>(() => LinearKernelProducts.Compute(layers, false, 1000));
 
-        Assert.Contains("Gram tiles of 75 x 75", e.Message); // 300, 150, 75: halved while the half is at least 64
+        Assert.Contains("Gram tiles of 64 x 64", e.Message); // 256, 128, 64: halved while the half is at least 64
         Assert.Contains("needs about", e.Message);
         Assert.Contains("minibatch", e.Message);
     }
