@@ -18,6 +18,7 @@ root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(SimilarityCommand.Create());
 root.Subcommands.Add(ModularityCommand.Create());
 root.Subcommands.Add(BenchCkaCommand.Create());
+root.Subcommands.Add(BenchSpectralCommand.Create());
 root.Subcommands.Add(BenchTorchCommand.Create());
 var parsed = root.Parse(args);
 // Parse errors (an unknown option, a value of the wrong type, a missing required option) are bad input like any other:

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace MLNet.Subspace.Cli.Commands;
 
 /// <summary>
-/// <c>subspace bench-cka graphs|minibatch</c>: the timings behind docs/benchmarks.md
+/// <c>subspace bench-cka graphs|minibatch|layers</c>: the timings behind docs/benchmarks.md
 /// (bench/cka/run.sh runs them next to the NumPy peer).
 /// </summary>
 internal static class BenchCkaCommand
@@ -19,7 +19,81 @@ internal static class BenchCkaCommand
         var command = new Command("bench-cka", "Benchmarks of all-pairs SSC-CKA and minibatch CKA; each prints one JSON object.");
         command.Subcommands.Add(Graphs());
         command.Subcommands.Add(Minibatch());
+        command.Subcommands.Add(Layers());
         return command;
+    }
+
+    /// <summary>The conv layers of resnet18-16 on 28 x 28 inputs (stem, 4 stages of 16/32/64/128 channels with shortcuts): 20 widths, 120,000 in all.</summary>
+    private static readonly int[] Resnet18Widths = [.. Enumerable.Repeat(16 * 28 * 28, 5), .. Enumerable.Repeat(32 * 14 * 14, 5), .. Enumerable.Repeat(64 * 7 * 7, 5), .. Enumerable.Repeat(128 * 4 * 4, 5)];
+
+    private static Command Layers()
+    {
+        var n = (new Option<int>("--n") { Description = "Inputs N.", DefaultValueFactory = _ => 10_000 }).AtLeast(4);
+        var divide = (new Option<int>("--divide") { Description = "Divide every resnet18-16 width by this (1: the real 20 widths, 120,000 features).", DefaultValueFactory = _ => 1 }).AtLeast(1);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the layers." };
+        var debiased = new Option<bool>("--debiased") { Description = "Debiased HSIC." };
+        var output = new Option<string?>("--out") { Description = "Folder to write the layers (layer_XX.f32, raw float32 row-major), meta.json and our matrix (ours.csv) for the peer." };
+        var command = new Command("layers", "Linear CKA L x L of 20 float32 layers shaped like resnet18-16's conv layers over N inputs (no N x N matrix is held).") { n, divide, seed, debiased, output };
+        command.SetAction(r => RunLayers(r.GetValue(n), r.GetValue(divide), r.GetValue(seed), r.GetValue(debiased), r.GetValue(output)));
+        return command;
+    }
+
+    private static int RunLayers(int n, int divide, int seed, bool debiased, string? output)
+    {
+        var widths = Resnet18Widths.Select(w => Math.Max(1, w / divide)).ToArray();
+        var generator = new torch.Generator((ulong)seed);
+        var layers = new List<Tensor>();
+        // Related layers from a shared 64-dimensional latent code: relu(Z R_l) + noise, cheap to make at any width.
+        using (var scope = NewDisposeScope())
+        {
+            var latent = randn(n, 64, float32, generator: generator);
+            foreach (int w in widths)
+            {
+                using var inner = NewDisposeScope();
+                var layer = nn.functional.relu(latent.mm(randn(64, w, float32, generator: generator) / 8f)) + 0.5f * randn(n, w, float32, generator: generator);
+                layers.Add(layer.MoveToOuterDisposeScope());
+                latent = (latent + 0.3f * randn(n, 64, float32, generator: generator)).MoveToOuterDisposeScope();
+            }
+            foreach (var layer in layers) layer.MoveToOuterDisposeScope();
+        }
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        long before = process.PeakWorkingSet64, dataBytes = (long)n * widths.Sum() * sizeof(float);
+        var clock = Stopwatch.StartNew();
+        var matrix = CkaMatrix.FromRepresentations(layers, debiased: debiased);
+        double seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        // Tile GEMMs: sum over tiles i <= j of 2 b_i b_j d, about N^2 d (1 + b/N) per layer; the L x L products 2 L^2 b^2 per tile.
+        var products = LinearKernelProductsInfo(n, widths);
+        if (output is not null)
+        {
+            Directory.CreateDirectory(output);
+            for (int l = 0; l < layers.Count; l++)
+                File.WriteAllBytes(Path.Combine(output, $"layer_{l:D2}.f32"), layers[l].contiguous().bytes.ToArray());
+            File.WriteAllText(Path.Combine(output, "meta.json"), System.Text.Json.JsonSerializer.Serialize(new { n, widths, debiased }));
+            File.WriteAllLines(Path.Combine(output, "ours.csv"), Enumerable.Range(0, layers.Count).Select(a =>
+                string.Join(",", Enumerable.Range(0, layers.Count).Select(b => matrix[a, b].ToString("R", CultureInfo.InvariantCulture)))));
+        }
+        Json.Print(new()
+        {
+            ["n"] = n, ["layers"] = layers.Count, ["features"] = widths.Sum(), ["debiased"] = debiased, ["route"] = products.Route, ["tile"] = products.Tile,
+            ["seconds"] = seconds, ["flops"] = products.Flops, ["gflops_per_second"] = products.Flops / seconds / 1e9,
+            ["data_bytes"] = dataBytes, ["peak_working_set_bytes"] = process.PeakWorkingSet64, ["peak_growth_bytes"] = process.PeakWorkingSet64 - before,
+            ["stacked_kernels_would_need_bytes"] = (long)layers.Count * n * n * sizeof(double),
+            ["cka_0_1"] = matrix[0, 1], ["cka_0_19"] = matrix[0, layers.Count - 1], ["threads"] = Environment.ProcessorCount,
+        });
+        foreach (var layer in layers) layer.Dispose();
+        return 0;
+    }
+
+    /// <summary>The route and tile side the library takes at the default ceiling, and the flops it does (GEMMs only).</summary>
+    private static (string Route, int Tile, double Flops) LinearKernelProductsInfo(int n, int[] widths)
+    {
+        long total = widths.Sum();
+        if (2 * total <= n) return ("features", 0, 2.0 * n * total * total);
+        int b = Math.Min(n, Math.Clamp((n + 3) / 4, 256, 2048)), tiles = (n + b - 1) / b;
+        double pairs = tiles * (tiles + 1) / 2.0;
+        return ("gram-tiles", b, (double)n * n * total * (1 + (double)b / n) + 2.0 * widths.Length * widths.Length * b * (double)b * pairs);
     }
 
     private static Command Graphs()
@@ -146,7 +220,7 @@ internal static class BenchCkaCommand
         return best;
     }
 
-    private static void WriteTriplets(string path, SparseMatrix graph)
+    internal static void WriteTriplets(string path, SparseMatrix graph)
     {
         using var writer = new StreamWriter(path);
         for (int i = 0; i < graph.Rows; i++)

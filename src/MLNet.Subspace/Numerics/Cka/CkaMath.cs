@@ -187,8 +187,9 @@ public static class CkaMath
 
     /// <summary>
     /// CKA between two representations with the chosen kernel. The linear kernel takes the
-    /// feature-space route when max(dx, dy) &lt;= N (cost O(N d^2)) and the Gram route otherwise
-    /// (cost O(N^2 d)); <paramref name="forceGram"/> forces the Gram route.
+    /// feature-space route when max(dx, dy) &lt;= N (cost O(N d^2)) and the Gram route otherwise:
+    /// upper-triangular b x b tiles of both Grams (cost N^2 (dx + dy) flops, O(b^2) memory, no N x N matrix;
+    /// <see cref="LinearKernelProducts"/>); <paramref name="forceGram"/> forces the Gram route. RBF forms both N x N Grams.
     /// </summary>
     /// <param name="x">N x dx features, one sample per row.</param>
     /// <param name="y">N x dy features for the same samples.</param>
@@ -203,9 +204,20 @@ public static class CkaMath
         CheckMatrix(y, nameof(y));
         CheckSameRows(x, y, "X", "Y");
         using var scope = NewDisposeScope();
-        if (kernel == CkaKernel.Linear && !forceGram && UseFeatureRoute(x.shape[0], x.shape[1], y.shape[1]))
-            return FeatureSpaceLinearCka(x, y, debiased);
+        if (kernel == CkaKernel.Linear)
+            return !forceGram && UseFeatureRoute(x.shape[0], x.shape[1], y.shape[1]) ? FeatureSpaceLinearCka(x, y, debiased) : TiledLinearCka(x, y, debiased);
         return Cka(Gram(x, kernel, threshold), Gram(y, kernel, threshold), debiased);
+    }
+
+    /// <summary>Linear CKA through Gram tiles: the same value as <c>Cka(GramLinear(x), GramLinear(y))</c> without either N x N matrix.</summary>
+    private static double TiledLinearCka(Tensor x, Tensor y, bool debiased)
+    {
+        if (debiased && x.shape[0] < 4) throw new ArgumentException($"Debiased HSIC needs at least 4 samples. Got {x.shape[0]} instead.");
+        var products = LinearKernelProducts.Compute([x, y], debiased, CkaMatrix.DefaultMaximumBytes, LinearKernelRoute.GramTiles);
+        double xy = products.Centred[1], xx = products.Centred[0], yy = products.Centred[3];
+        CheckSelf(xx, products.RawScale[0], "X", debiased);
+        CheckSelf(yy, products.RawScale[1], "Y", debiased);
+        return xy / Math.Sqrt(xx * yy);
     }
 
     /// <summary>The Gram matrix of <paramref name="x"/> for <paramref name="kernel"/>.</summary>

@@ -70,9 +70,12 @@ public sealed class CkaMatrix
 
     /// <summary>
     /// All-pairs CKA of L representations of the same N samples. With <paramref name="minibatchSize"/>
-    /// null the whole sample is one batch (O(L N^2) memory); with a size n the rows are taken in
+    /// null the whole sample is one batch; with a size n the rows are taken in
     /// consecutive batches of n and the per-batch HSIC estimates are averaged (minibatch CKA,
-    /// Nguyen et al. 2021; O(L n^2) memory, O(N n L (d + L)) time), so N is bounded by time, not memory.
+    /// Nguyen et al. 2021). The linear kernel never forms an N x N matrix: feature space when 2 Σd &lt;= N
+    /// (2 N (Σd)^2 flops), otherwise upper-triangular b x b Gram tiles of all layers at once (N^2 Σd (1 + b/N) + L^2 N^2 flops,
+    /// (L b^2 + 4 b max d) x 8 bytes, b about N/4 and at most 2,048), exact to rounding; see docs/cka.md. The RBF kernel stacks
+    /// the L batch kernels (L n^2 x 8 bytes, refused above <paramref name="maximumBytes"/>).
     /// A last batch with fewer than 4 rows is dropped (the debiased estimator needs 4).
     /// </summary>
     /// <param name="representations">L tensors, each N x d_l (one sample per row).</param>
@@ -81,7 +84,7 @@ public sealed class CkaMatrix
     /// <param name="debiased">Use debiased HSIC (recommended with minibatches: the biased estimate's bias depends on the batch size).</param>
     /// <param name="minibatchSize">Rows per batch, or null for one batch of all rows.</param>
     /// <param name="names">Names of the representations.</param>
-    /// <param name="maximumBytes">Memory ceiling for one batch's stacked kernels.</param>
+    /// <param name="maximumBytes">Memory ceiling for one batch's working buffers (linear tiles or stacked RBF kernels).</param>
     /// <returns>The symmetric L x L matrix with unit diagonal.</returns>
     public static CkaMatrix FromRepresentations(IReadOnlyList<Tensor> representations, CkaKernel kernel = CkaKernel.Linear, double threshold = CkaMath.DefaultRbfThreshold, bool debiased = false, int? minibatchSize = null, IReadOnlyList<string>? names = null, long maximumBytes = DefaultMaximumBytes)
     {
@@ -105,6 +108,17 @@ public sealed class CkaMatrix
             var slices = representations.Select(x => x.narrow(0, start, length)).ToList();
             accumulator.AddRepresentations(slices, kernel, threshold, debiased, maximumBytes);
         }
+        return accumulator.Result();
+    }
+
+    /// <summary>
+    /// All-pairs linear CKA of L layers read in row chunks (for example float32 activations held as arrays), through
+    /// <see cref="LinearKernelProducts"/>: no N x N matrix, no whole-layer float64 copy.
+    /// </summary>
+    internal static CkaMatrix FromLayerRows(int count, long n, long[] widths, LinearKernelProducts.RowReader rows, IReadOnlyList<string> names, bool debiased = false, long maximumBytes = DefaultMaximumBytes)
+    {
+        var accumulator = new HsicAccumulator(count, names);
+        accumulator.AddLinear(LinearKernelProducts.Compute(count, n, widths, rows, CPU, debiased, maximumBytes), n, debiased);
         return accumulator.Result();
     }
 
@@ -186,14 +200,19 @@ internal sealed class HsicAccumulator
     }
 
     /// <summary>
-    /// Adds one batch of representations (each n x d_l). Each layer's kernel is written straight into one
-    /// L x n x n buffer (linear: Xc Xc^T of the column-centred batch by an in-place addmm; RBF: a copy), and
-    /// one product M M^T plus row sums give every centred inner product by the identities in docs/cka.md
-    /// (biased: &lt;K,L&gt; - (2/n) r_K.r_L + s_K s_L/n^2; debiased: the U-statistic from &lt;K~,L~&gt;, r~, s~), so no
-    /// centred copy is formed: three passes over the buffer instead of eight.
+    /// Adds one batch of representations (each n x d_l). Linear kernels go through <see cref="LinearKernelProducts"/>
+    /// (feature space or upper-triangular Gram tiles, chosen by cost; no n x n matrix is held). RBF kernels are written
+    /// into one L x n x n buffer and one product M M^T plus row sums give every centred inner product by the identities in
+    /// docs/cka.md (biased: &lt;K,L&gt; - (2/n) r_K.r_L + s_K s_L/n^2; debiased: the U-statistic from &lt;K~,L~&gt;, r~, s~).
     /// </summary>
     public void AddRepresentations(IReadOnlyList<Tensor> batch, CkaKernel kernel, double threshold, bool debiased, long maximumBytes)
     {
+        for (int l = 0; l < _count; l++) CkaMath.CheckSameRows(batch[0], batch[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
+        if (kernel == CkaKernel.Linear)
+        {
+            AddLinear(LinearKernelProducts.Compute(batch, debiased, maximumBytes), batch[0].shape[0], debiased);
+            return;
+        }
         long n = batch[0].shape[0];
         CheckMemory(n, maximumBytes);
         using var scope = NewDisposeScope();
@@ -201,21 +220,9 @@ internal sealed class HsicAccumulator
         for (int l = 0; l < _count; l++)
         {
             using var inner = NewDisposeScope();
-            CkaMath.CheckSameRows(batch[0], batch[l], CkaMatrix.NameOf(_names, 0), CkaMatrix.NameOf(_names, l));
-            var x = batch[l].to_type(float64);
-            if (kernel == CkaKernel.Linear)
-            {
-                // Centring the features centres the linear kernel exactly (H X X^T H = Xc Xc^T) and leaves
-                // the U-statistic unchanged; the size reference is the uncentred ||X||^4.
-                double squared = CkaMath.SquaredNorm(x);
-                _rawScale[l] += squared * squared;
-                var xc = x - x.mean([0], keepdim: true);
-                stacked[l].addmm_(xc, xc.t(), beta: 0, alpha: 1);
-                continue;
-            }
             try
             {
-                var gram = CkaMath.GramRbf(x, threshold);
+                var gram = CkaMath.GramRbf(batch[l], threshold);
                 _rawScale[l] += CkaMath.SquaredNorm(gram);
                 stacked[l].copy_(gram);
             }
@@ -236,6 +243,18 @@ internal sealed class HsicAccumulator
             ? products + ss / ((nn - 1) * (nn - 2)) - rr * (2 / (nn - 2))
             : products - rr * (2 / nn) + ss / (nn * nn);
         Accumulate(centred.cpu().data<double>().ToArray(), n, debiased);
+    }
+
+    /// <summary>
+    /// Adds one batch's linear-kernel products (<see cref="LinearKernelProducts"/>): the centred numerators and, as each
+    /// layer's size reference, the uncentred ||X||^4 (centring the features centres the linear kernel exactly, H X X^T H = Xc Xc^T,
+    /// and leaves the U-statistic unchanged).
+    /// </summary>
+    public void AddLinear(LinearKernelProducts.Result products, long n, bool debiased)
+    {
+        if (products.RawScale.Length != _count) throw new ArgumentException($"Expected {_count} layers in the batch. Got {products.RawScale.Length} instead.");
+        for (int l = 0; l < _count; l++) _rawScale[l] += products.RawScale[l];
+        Accumulate(products.Centred, n, debiased);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using MLNet.Subspace.Torch;
 using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Numerics.Cka;
@@ -52,7 +53,8 @@ public static class GraphCka
     /// over the rows: for row i, every graph's row is scattered into an N x L buffer and each stored
     /// value adds v * buffer[j, 0..L) to its L-vector of products (the sparse analogue of stacking the
     /// graphs and multiplying once). The centring corrections are two rank-one products of row sums.
-    /// Cost O(L * sum_i nnz_i * L / SIMD + L^2 N) time, O(N L + L^2) memory; no N x N matrix is formed.
+    /// Cost O(L * sum_i nnz_i * L / SIMD + L^2 N) time, 16 (N L + L^2) x 8 bytes (one scatter buffer per fixed row chunk; 256 MB at
+    /// N = 100,000, L = 20), estimated and refused above the available memory; no N x N matrix is formed.
     /// </summary>
     /// <param name="graphs">L symmetric N x N graphs.</param>
     /// <param name="debiased">Use debiased HSIC.</param>
@@ -84,6 +86,8 @@ public static class GraphCka
         int count = graphs.Count, n = graphs[0].Rows;
         // Fixed chunks, each with its own accumulator, summed in order: deterministic whatever the thread count.
         int chunks = Math.Min(16, n);
+        MemoryBudget.Check($"SSC-CKA of {count} graphs of {n} nodes ({chunks} row chunks, each an N x L scatter buffer)",
+            (long)chunks * ((long)n * count + (long)count * count) * sizeof(double), MemoryBudget.AvailableBytes(), "Compare fewer graphs at a time.");
         var partial = new double[chunks][];
         Parallel.For(0, chunks, chunk =>
         {

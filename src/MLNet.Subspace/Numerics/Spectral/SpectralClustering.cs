@@ -4,10 +4,13 @@ namespace MLNet.Subspace.Numerics.Spectral;
 /// Normalised spectral clustering (Ng–Jordan–Weiss, as in Elhamifar–Vidal and the peer): the k eigenvectors of the
 /// smallest eigenvalues of L<sub>sym</sub> = I − D<sup>−1/2</sup>WD<sup>−1/2</sup>, rows scaled to unit length, then k-means.
 /// </summary>
-/// <remarks>Cost: dense route O(N³) for N ≤ <see cref="SymmetricEigensolver.DenseLimit"/>; otherwise block Krylov,
+/// <remarks>Cost: dense route O(N³) time, 24N² bytes, for N ≤ <see cref="DenseLimit"/>; otherwise block Krylov on the sparse graph,
 /// O(restarts · q · (nnz + N q k) · k), then k-means O(restarts · iterations · N k²).</remarks>
 public static class SpectralClustering
 {
+    /// <summary>Largest N for which <see cref="Cluster"/> and <see cref="Embed"/> take the dense eigensolver by default (docs/benchmarks.md has the measured switch point).</summary>
+    public const int DenseLimit = SymmetricEigensolver.DenseLimit;
+
     /// <summary>Cluster labels of the nodes of W.</summary>
     /// <param name="weights">Symmetric non-negative W (N x N).</param>
     /// <param name="clusters">k, in [1, N].</param>

@@ -1,3 +1,4 @@
+using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,8 +10,14 @@ namespace MLNet.Subspace.Numerics.Spectral;
 /// </summary>
 internal static class SymmetricEigensolver
 {
-    /// <summary>Largest N for which the dense route (torch.linalg.eigh, O(N³) time, 8N² bytes) is used by default.</summary>
-    public const int DenseLimit = 1000;
+    /// <summary>
+    /// Largest N for which the dense route (torch.linalg.eigh, O(N³) time, 8N² bytes) is used by default: measured switch point
+    /// on 10-cluster SSC-like graphs (docs/benchmarks.md, bench/spectral/run.sh): dense is faster up to N ≈ 400, block Krylov beyond.
+    /// </summary>
+    public const int DenseLimit = 400;
+
+    /// <summary>Residual ||M v − θ v|| at which the block Krylov route stops: eigenvalues then agree with the dense route's to ~1e-16 (residual² / gap).</summary>
+    internal const double Tolerance = 1e-10;
 
     /// <summary>The <paramref name="count"/> largest eigenvalues (descending) of M and their eigenvectors (N x count, float64, row-major).</summary>
     /// <param name="weights">Symmetric non-negative W.</param>
@@ -51,8 +58,11 @@ internal static class SymmetricEigensolver
 
     private static (double[], double[]) Dense(SparseMatrix m, int count)
     {
-        using var scope = NewDisposeScope();
         int n = m.Rows;
+        // The matrix, its eigenvectors and LAPACK's workspace: about three N x N float64 arrays.
+        MemoryBudget.Check($"The dense eigensolver for a {n}-node graph", 3L * n * n * sizeof(double), MemoryBudget.AvailableBytes(),
+            "Use the iterative route (dense: false), which needs O(N k) memory.");
+        using var scope = NewDisposeScope();
         var a = m.ToDenseTensor();
         var (w, v) = linalg.eigh(a); // ascending
         var top = v[.., (n - count)..].flip(1).contiguous();
@@ -62,7 +72,9 @@ internal static class SymmetricEigensolver
     /// <summary>
     /// Restarted block Krylov (block Lanczos with full reorthogonalisation and Rayleigh–Ritz): on M + I (spectrum in [0, 2]),
     /// builds span{Q, AQ, …, A<sup>q</sup>Q} with block p = count + 8, keeps the best p Ritz vectors and restarts until every wanted
-    /// residual ||A v − θ v|| ≤ 1e-8 (or 60 restarts). Cost per restart O(q (nnz p + N (q p)²)).
+    /// residual ||A v − θ v|| ≤ <see cref="Tolerance"/> (or 60 restarts). Cost per restart O(q (nnz p + N (q p)²)), memory O(N q p)
+    /// (N = 100,000, k = 10: K and A K are two 234-column buffers, 375 MB). Deterministic: the start block comes from the seed and the sparse
+    /// products write each row once.
     /// </summary>
     private static (double[], double[]) BlockKrylov(SparseMatrix m, int count, int seed)
     {
@@ -74,36 +86,40 @@ internal static class SymmetricEigensolver
         var block = tensor(start, [n, p], ScalarType.Float64);
         double[] values = [];
         Tensor ritz = block;
+        // The basis K and A K live in two preallocated N x (q+1)p buffers (no per-step concatenation); A Q_j is the product
+        // that extends the basis, kept before orthogonalisation, so Rayleigh–Ritz needs one extra sparse product, not q + 1.
+        int width = (q + 1) * p;
+        var k = empty(n, width, float64);
+        var ak = empty(n, width, float64);
         for (int restart = 0; restart < 60; restart++)
         {
             using var scope = NewDisposeScope();
-            var basis = new List<Tensor>();
-            var current = linalg.qr(block).Q;
-            basis.Add(current);
-            for (int j = 0; j < q; j++)
+            k.narrow(1, 0, p).copy_(linalg.qr(block).Q);
+            for (int j = 0; j <= q; j++)
             {
-                var next = Apply(m, current);
-                var all = cat(basis, 1);
-                next = next - all.matmul(all.t().matmul(next));
-                next = next - all.matmul(all.t().matmul(next)); // second pass (classical Gram–Schmidt twice)
-                current = linalg.qr(next).Q;
-                basis.Add(current);
+                using var step = NewDisposeScope();
+                var next = Apply(m, k.narrow(1, j * p, p));
+                ak.narrow(1, j * p, p).copy_(next);
+                if (j == q) break;
+                var done = k.narrow(1, 0, (j + 1) * p);
+                next = next - done.matmul(done.t().matmul(next));
+                next = next - done.matmul(done.t().matmul(next)); // second pass (classical Gram–Schmidt twice)
+                k.narrow(1, (j + 1) * p, p).copy_(linalg.qr(next).Q);
             }
-            var k = cat(basis, 1);
-            var ak = cat(basis.Select(b => Apply(m, b)).ToList(), 1);
             var t = k.t().matmul(ak);
             t = (t + t.t()) / 2;
             var (theta, y) = linalg.eigh(t);
-            int size = (int)theta.shape[0];
-            var order = arange(size - 1, size - 1 - p, -1, dtype: ScalarType.Int64);
-            var vecs = k.matmul(y.index_select(1, order));
+            var order = arange(width - 1, width - 1 - p, -1, dtype: ScalarType.Int64);
+            var top = y.index_select(1, order);
+            var vecs = k.matmul(top);
             var vals = theta.index_select(0, order);
-            var resid = (ak.matmul(y.index_select(1, order)) - vecs * vals.unsqueeze(0)).norm(0);
+            var resid = (ak.matmul(top) - vecs * vals.unsqueeze(0)).norm(0);
             double worst = resid[..count].max().item<double>();
+            ritz.Dispose(); // the previous Ritz block (or the start block): already consumed by this restart's QR
             ritz = vecs.MoveToOuterDisposeScope();
             values = vals[..count].data<double>().ToArray();
             block = ritz;
-            if (worst <= 1e-8) break;
+            if (worst <= Tolerance) break;
         }
         // Eigenvalues of M + I minus 1 are those of M.
         return (values.Select(v => v - 1).ToArray(), ritz[.., ..count].contiguous().data<double>().ToArray());

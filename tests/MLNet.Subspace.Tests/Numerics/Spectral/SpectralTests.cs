@@ -93,4 +93,66 @@ public class SpectralTests
 
         Assert.All(embedding, v => Assert.True(double.IsFinite(v)));
     }
+
+    /// <summary>An SSC-like sparse graph: each node links to <paramref name="degree"/> random nodes, 90 % of them in its own cluster (i mod k).</summary>
+    private static (SparseMatrix W, int[] Labels) Sparse(int n, int k, int degree, int seed)
+    {
+        var rng = new Random(seed);
+        var r = new List<int>(); var c = new List<int>(); var v = new List<double>();
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < degree; t++)
+            {
+                int j = rng.NextDouble() < 0.9 ? (rng.Next(n / k) * k + i % k) % n : rng.Next(n);
+                if (j == i) continue;
+                double w = 0.1 + rng.NextDouble();
+                r.Add(i); c.Add(j); v.Add(w); r.Add(j); c.Add(i); v.Add(w);
+            }
+        return (SparseMatrix.FromTriplets(n, n, r.ToArray(), c.ToArray(), v.ToArray()), Enumerable.Range(0, n).Select(i => i % k).ToArray());
+    }
+
+    [Theory]
+    [InlineData(450, 1)] // just above the dense limit: the default route changed from dense to iterative here
+    [InlineData(900, 2)]
+    public void Iterative_Route_Gives_The_Dense_Eigenvalues_To_1e10_And_The_Same_Labels(int n, int seed)
+    {
+        var (w, _) = Sparse(n, 10, 8, seed);
+
+        var dense = SymmetricEigensolver.LargestOfNormalizedAdjacency(w, 10, dense: true);
+        var krylov = SymmetricEigensolver.LargestOfNormalizedAdjacency(w, 10, seed: 5);
+
+        Assert.True(n > SpectralClustering.DenseLimit);
+        for (int i = 0; i < 10; i++) Assert.True(Math.Abs(dense.Values[i] - krylov.Values[i]) <= 1e-10, $"eigenvalue {i}: {dense.Values[i]} vs {krylov.Values[i]}");
+        Assert.Equal(SpectralClustering.Cluster(w, 10, seed: 3, dense: true), SpectralClustering.Cluster(w, 10, seed: 3));
+    }
+
+    [Fact]
+    public void Iterative_Eigenvectors_Span_The_Dense_Eigenspace()
+    {
+        // Given a graph with a clear gap after the 10th eigenvalue, the two routes' eigenvectors span the same space: V_d^T V_k is orthogonal.
+        var (w, _) = Sparse(600, 10, 8, 4);
+        var dense = SymmetricEigensolver.LargestOfNormalizedAdjacency(w, 10, dense: true).Vectors;
+        var krylov = SymmetricEigensolver.LargestOfNormalizedAdjacency(w, 10, dense: false).Vectors;
+
+        for (int a = 0; a < 10; a++)
+        {
+            double norm = 0;
+            for (int b = 0; b < 10; b++)
+            {
+                double dot = 0;
+                for (int i = 0; i < 600; i++) dot += dense[i * 10 + a] * krylov[i * 10 + b];
+                norm += dot * dot;
+            }
+            Assert.Equal(1.0, norm, 9);
+        }
+    }
+
+    [Fact]
+    public void A_Sparse_Graph_Of_5000_Nodes_With_10_Planted_Clusters_Is_Recovered_By_The_Default_Route()
+    {
+        var (w, labels) = Sparse(5000, 10, 10, 6);
+
+        var predicted = SpectralClustering.Cluster(w, 10, seed: 0);
+
+        Assert.Equal(1.0, ClusteringMetrics.AdjustedRandIndex(labels, predicted));
+    }
 }
