@@ -15,12 +15,14 @@ internal sealed class SscOptionsBinder
     private readonly Option<int?> _k = new("--k") { Description = $"Non-zeros per code for omp and for out-of-sample codes; default {SscOptions.Defaults.NonZeros}, capped at N - 1." };
     private readonly Option<int?> _initialSupport = new("--initial-support") { Description = $"ensc: size of the starting support; default {ElasticNetSolver.Defaults.InitialSupport}, capped at N - 1." };
     private readonly Option<bool> _normalize = new("--normalize-inputs") { Description = "Scale every sample to unit length before solving (false matches the reference peer's admm).", DefaultValueFactory = _ => SscOptions.Defaults.NormalizeInputs };
+    private readonly Option<int?> _project = new("--project-dim") { Description = "Random Gaussian projection of the features to this many before solving (seeded by --project-seed); default off." };
+    private readonly Option<int> _projectSeed = new("--project-seed") { Description = "Seed of the random projection.", DefaultValueFactory = _ => SscOptions.Defaults.ProjectionSeed };
     private readonly Option<string> _dtype = new("--dtype") { Description = "float32 | float64 for the dense work.", DefaultValueFactory = _ => SscOptions.Defaults.UseDouble ? "float64" : "float32" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _solver, _alpha, _k, _initialSupport, _normalize, _dtype }) command.Options.Add(option);
+        foreach (var option in new Option[] { _solver, _alpha, _k, _initialSupport, _normalize, _project, _projectSeed, _dtype }) command.Options.Add(option);
     }
 
     /// <summary>The options as given, checked (an unknown solver or dtype, or an out-of-range value, is named).</summary>
@@ -34,6 +36,8 @@ internal sealed class SscOptionsBinder
             NonZeros = result.GetValue(_k),
             InitialSupport = result.GetValue(_initialSupport),
             NormalizeInputs = result.GetValue(_normalize),
+            ProjectedDimension = result.GetValue(_project),
+            ProjectionSeed = result.GetValue(_projectSeed),
             UseDouble = dtype switch
             {
                 "float32" => false,
