@@ -7,14 +7,16 @@
 # accuracy, iterations, converged, rank (admm), and the 1-minute load average when it started.
 # Usage: bench/ssc/activation-shaped.sh [OUT_DIR] [N ...]   (default /tmp/ssc-activation 1000 2000)
 #   PEER_MAX_N (default 2000): the peer runs only up to this N (its admm is O(N^3) per iteration, its lasso a Python
-#   loop of N sklearn fits); PROJECT (default 1024): the projected dimension; NOISE (default 0.002).
+#   loop of N sklearn fits); PEER_LASSO_MAX_N (default 1000) the same for its lasso (N fits of a D x (N-1) Lasso);
+#   PROJECT (default 1024): the projected dimension; NOISE (default 0.002); XPATH_MAX_N (default 2000): omp and ensc
+#   also run on X (--gram-space off, the path before the Gram one) up to this N; SOLVERS (default "admm omp ensc").
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/ssc-activation}"; shift || true
 SIZES="${*:-1000 2000}"
 PEER="${PEER:-$ROOT/../shared/peers/reference.py}"
 PY=/usr/bin/python3
-PEER_MAX_N="${PEER_MAX_N:-2000}"; PROJECT="${PROJECT:-1024}"; NOISE="${NOISE:-0.002}"
+PEER_MAX_N="${PEER_MAX_N:-2000}"; PEER_LASSO_MAX_N="${PEER_LASSO_MAX_N:-1000}"; XPATH_MAX_N="${XPATH_MAX_N:-2000}"; PROJECT="${PROJECT:-1024}"; NOISE="${NOISE:-0.002}"
 mkdir -p "$OUT"
 dotnet build -c Release "$ROOT/src/MLNet.Subspace.Cli" -o "$OUT/cli" > "$OUT/build.log" 2>&1
 RES="$OUT/results.jsonl"
@@ -42,11 +44,15 @@ for n in $SIZES; do
   per=$((n / 10)); d=$((n * 5 / 4))
   data="$OUT/n$n"
   [ -f "$data/X.csv" ] || $PY "$PEER" gen --out "$data" --ambient "$d" --dim 8 --subspaces 10 --per "$per" --noise "$NOISE" --seed 1 > /dev/null
-  for solver in admm omp ensc; do
+  for solver in ${SOLVERS:-admm omp ensc}; do
     run ours "$solver" "$n" "$d" "$OUT/cli/subspace" ssc --x "$data/X.csv" --y "$data/y.csv" --solver "$solver" --normalize-inputs false
+    if [ "$solver" != admm ] && [ "$n" -le "$XPATH_MAX_N" ]; then
+      run ours "$solver-on-X" "$n" "$d" "$OUT/cli/subspace" ssc --x "$data/X.csv" --y "$data/y.csv" --solver "$solver" --normalize-inputs false --gram-space off
+    fi
     [ "$PROJECT" -lt "$d" ] && run ours "$solver+proj$PROJECT" "$n" "$d" "$OUT/cli/subspace" ssc --x "$data/X.csv" --y "$data/y.csv" --solver "$solver" --normalize-inputs false --project-dim "$PROJECT"
-    if [ "$n" -le "$PEER_MAX_N" ]; then
-      method=$([ "$solver" = ensc ] && echo lasso || echo "$solver")
+    method=$([ "$solver" = ensc ] && echo lasso || echo "$solver")
+    limit=$([ "$solver" = ensc ] && echo "$PEER_LASSO_MAX_N" || echo "$PEER_MAX_N")
+    if [ "$n" -le "$limit" ]; then
       run peer "$method" "$n" "$d" $PY "$PEER" ssc --x "$data/X.csv" --y "$data/y.csv" --method "$method"
     fi
   done

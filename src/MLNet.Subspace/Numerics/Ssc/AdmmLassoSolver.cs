@@ -44,6 +44,8 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
         /// <summary>Residual balancing of ρ (Boyd et al. §3.4.1: ×2 or ÷2 when one residual is 10× the other), on by default since
         /// the stop uses Boyd's residuals (see docs/ssc.md for the measurement).</summary>
         public const bool AdaptivePenalty = true;
+        /// <summary>Iterations between residual checks (and penalty updates).</summary>
+        public const int CheckEvery = 5;
     }
 
     /// <inheritdoc />
@@ -78,8 +80,8 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
     /// ρ||C − C<sub>prev</sub>||<sub>F</sub> or the other way round, at each check); exact because G is factored. Default <see cref="Defaults.AdaptivePenalty"/>.</summary>
     public bool AdaptivePenalty { get; init; } = Defaults.AdaptivePenalty;
 
-    /// <summary>How often the residuals are computed (each check costs two N x N passes).</summary>
-    public int CheckEvery { get; init; } = 5;
+    /// <summary>How often the residuals are computed (a check costs about as many N x N passes as two iterations).</summary>
+    public int CheckEvery { get; init; } = Defaults.CheckEvery;
 
     /// <summary>Called after each residual check with (iteration, primal, dual, ρ, objective ||C||₁ + λ/2||X − XC||²); for diagnostics.</summary>
     public Action<int, double, double, double, double>? Trace { get; init; }
@@ -110,7 +112,7 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
         var su = zeros(1, n, dtype: opts.dtype, device: opts.device); // 1ᵀ U
         var e = zeros(1, n, dtype: opts.dtype, device: opts.device);  // scaled dual of 1ᵀZ = 1ᵀ (affine only)
         var proj = vat.matmul(c);                                      // [Vᵀ C; 1ᵀ C]
-        Tensor? yPrev = null, cPrev = null;
+        Tensor? yPrev = null; // Y of the previous iteration, kept only before a check
         int it = 0;
         bool converged = false;
         while (it < MaximumNumberOfIterations)
@@ -149,17 +151,22 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
             su.copy_(onesY - projNew[r..]);
             if (onesZ is not null) e.add_(onesZ - 1);
             bool check = it % CheckEvery == 0 || it == MaximumNumberOfIterations;
-            if (check && yPrev is not null && cPrev is not null)
+            if (check && yPrev is not null)
             {
-                // Primal Z − C_new = U_new − U_old = (Y − C_new) − (Y_prev − C_prev); dual ρ(C_new − C_prev); U_new = Y − C_new.
-                var uNew = y - cNew;
-                var du = uNew - yPrev.sub(cPrev);
+                // Primal Z − C_new = U_new − U_old = (Y − C_new) − (Y_prev − C), dual ρ(C_new − C), U_new = Y − C_new, where C is
+                // this iteration's input (the previous iteration's C_new; until this change the check read the C of two iterations
+                // back, which overstated both residuals).
+                // In place where a buffer is not needed again (each N x N temporary is a pass over memory).
+                var du = y - cNew;
+                double uNorm = du.norm().ToDouble();
+                du.sub_(yPrev).add_(c);
                 double primal = du.norm().ToDouble();
                 if (onesZ is not null) primal = double.Hypot(primal, (cNew.sum(0, keepdim: false) - 1).norm().ToDouble());
-                double dual = rho * (cNew - cPrev).norm().ToDouble();
-                double cNorm = cNew.norm().ToDouble(), zNorm = (cNew + du).norm().ToDouble();
+                double zNorm = du.add_(cNew).norm().ToDouble(); // Z = C_new + (Z − C_new)
+                double dual = rho * c.sub_(cNew).norm().ToDouble(); // C is not read after this check
+                double cNorm = cNew.norm().ToDouble();
                 double primalBound = n * Tolerance + RelativeTolerance * Math.Max(cNorm, zNorm);
-                double dualBound = n * Tolerance + RelativeTolerance * rho * uNew.norm().ToDouble();
+                double dualBound = n * Tolerance + RelativeTolerance * rho * uNorm;
                 if (Trace is not null) Trace(it, primal, dual, rho, cNew.abs().sum().ToDouble() + lambda / 2 * (x - x.matmul(cNew)).square().sum().ToDouble());
                 if (primal <= primalBound && dual <= dualBound) converged = true;
                 else if (AdaptivePenalty)
@@ -178,10 +185,7 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
             yPrev = null;
             bool keep = (it + 1) % CheckEvery == 0 || it + 1 == MaximumNumberOfIterations;
             if (keep) yPrev = y.MoveToOuterDisposeScope();
-            cPrev?.Dispose();
-            cPrev = null;
-            if (keep) cPrev = c;
-            else c.Dispose();
+            c.Dispose();
             c = cNew.MoveToOuterDisposeScope();
             proj.Dispose();
             proj = projNew.MoveToOuterDisposeScope();

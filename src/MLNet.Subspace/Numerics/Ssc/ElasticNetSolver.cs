@@ -194,6 +194,9 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
             var fits = new List<Tensor>();
             for (int j0 = 0; j0 < b; j0 += chunk)
             {
+                // Each chunk's temporaries (in Gram space also the float32 gather before its float64 copy) go at its end, so a
+                // round holds one chunk at a time: without this scope a round at N = 5,000 kept them all (13.7 GB peak).
+                using var chunkScope = NewDisposeScope();
                 int cb = Math.Min(chunk, b - j0);
                 LargestBlock = Math.Max(LargestBlock, (long)cb * s * Math.Max(width, s));
                 var chunkIndex = index[j0..(j0 + cb)];
@@ -221,8 +224,7 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
                     coefs[j] = c;
                 });
                 var cT = tensor(coefs.Skip(j0).Take(cb).SelectMany(c => c).ToArray(), [cb, s], ScalarType.Float64);
-                fits.Add(a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2)); // b' x D on X; b' x N (X^T X_T c) in Gram space
-                a.Dispose();
+                fits.Add(a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2).MoveToOuterDisposeScope()); // b' x D on X; b' x N (X^T X_T c) in Gram space
             }
             var fitted = fits.Count == 1 ? fits[0] : cat(fits, 0);
             // Oracle correlations |X^T δ| with δ = γ(x_i − X_T c_T).

@@ -30,6 +30,8 @@ public sealed record SscOptions
         public const bool UseDouble = false;
         /// <summary>Seed of the spectral clustering when neither the options nor the caller give one.</summary>
         public const int Seed = 0;
+        /// <summary>OMP and EnSC choose the Gram-space path per solve (D ≥ N and G fits in memory); see docs/benchmarks.md for the measurement.</summary>
+        public static readonly bool? GramSpace = null;
         /// <summary>Seed of the random projection (<see cref="ProjectedDimension"/>, off by default).</summary>
         public const int ProjectionSeed = 0;
     }
@@ -52,6 +54,13 @@ public sealed record SscOptions
     /// OMP and EnSC work on unit-length samples either way.
     /// </summary>
     public bool NormalizeInputs { get; init; } = Defaults.NormalizeInputs;
+
+    /// <summary>
+    /// OMP and EnSC on the Gram matrix G = XᵀX (true: one N² D GEMM, then O(N k²) per column) or on X (false: a GEMM over D per
+    /// step), or chosen per solve (null, the default <see cref="Defaults.GramSpace"/>: G when D ≥ N and it fits in memory, so
+    /// N = 10⁵ still takes the X path). Not used by ADMM, which always factors G.
+    /// </summary>
+    public bool? GramSpace { get; init; } = Defaults.GramSpace;
 
     /// <summary>Post-processing of the codes into the graph; null keeps W = |C| + |C|<sup>T</sup> as it is.</summary>
     public AffinityOptions? Affinity { get; init; }
@@ -136,10 +145,10 @@ public sealed record SscOptions
         {
             SscSolver.Admm => new AdmmLassoSolver { DType = DType, Device = Device, Alpha = Alpha ?? AdmmLassoSolver.Defaults.Alpha },
             SscSolver.Faithful => new FaithfulAdmmSolver { DType = ScalarType.Float64, Device = Device, Tau = Alpha ?? FaithfulAdmmSolver.Defaults.Tau },
-            SscSolver.Omp => new OmpSolver { DType = DType, Device = Device, MaximumNonZeros = NonZerosFor(samples) },
+            SscSolver.Omp => new OmpSolver { DType = DType, Device = Device, MaximumNonZeros = NonZerosFor(samples), GramSpace = GramSpace },
             SscSolver.Ensc => new ElasticNetSolver
             {
-                DType = DType, Device = Device, Alpha = Alpha ?? ElasticNetSolver.Defaults.Alpha,
+                DType = DType, Device = Device, Alpha = Alpha ?? ElasticNetSolver.Defaults.Alpha, GramSpace = GramSpace,
                 InitialSupport = InitialSupport ?? Math.Min(ElasticNetSolver.Defaults.InitialSupport, samples - 1),
             },
             _ => throw new ArgumentOutOfRangeException(nameof(Solver), $"The 'Solver' option must be one of {SolverNames}. Got {Solver} instead."),
@@ -224,7 +233,7 @@ public sealed record SscOptions
 
     /// <summary>A short description for manifests and reports.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{SolverName(Solver)}{(Alpha is double a ? $", alpha={a}" : "")}{(NonZeros is int k ? $", k={k}" : "")}{(InitialSupport is int s ? $", initial-support={s}" : "")}{(ProjectedDimension is int p ? $", projected to {p} (seed {ProjectionSeed})" : "")}{(NormalizeInputs ? ", unit-norm inputs" : "")}{(UseDouble ? ", float64" : "")}");
+        $"{SolverName(Solver)}{(Alpha is double a ? $", alpha={a}" : "")}{(NonZeros is int k ? $", k={k}" : "")}{(InitialSupport is int s ? $", initial-support={s}" : "")}{(ProjectedDimension is int p ? $", projected to {p} (seed {ProjectionSeed})" : "")}{(NormalizeInputs ? ", unit-norm inputs" : "")}{(GramSpace is bool g ? $", gram-space={(g ? "on" : "off")}" : "")}{(UseDouble ? ", float64" : "")}");
 
     /// <summary>Rows scaled to unit l2 length; zero rows stay zero.</summary>
     /// <param name="x">N x D.</param>
