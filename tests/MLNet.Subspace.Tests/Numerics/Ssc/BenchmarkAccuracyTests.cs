@@ -17,13 +17,10 @@ public class BenchmarkAccuracyTests
         // When clustering with EnSC, exact ADMM and OMP
         double Accuracy(SelfExpressionSolver solver) => ClusteringMetrics.Accuracy(labels, SubspaceClustering.Run(x, solver, 5, seed: 0).Labels);
 
-        // Then EnSC >= 0.98 and OMP clearly above chance. ADMM: >= 0.95. It met the peer's 0.9575 (0.9855) when it stopped
-        // at the 200-iteration cap with dense codes (23.8 non-zeros per code); now that it converges (Boyd's residuals with
-        // residual balancing, 140 iterations) its codes are the Lasso optimum's, sparser (4.8 non-zeros), and cluster this
-        // D = 9 data at 0.9555 (measured). Accuracy at the optimum is a property of the objective (alpha = 800), not of the
-        // solver; docs/ssc.md records both figures.
+        // Then EnSC >= 0.98 and ADMM >= the peer's 0.9575, as the issue asks; OMP clearly above chance. (ADMM now converges
+        // on Boyd's residuals, 45 iterations, at 0.971 with 7.1 non-zeros per code; it stopped at the 200 cap before.)
         Assert.True(Accuracy(new ElasticNetSolver()) >= 0.98);
-        Assert.True(Accuracy(new AdmmLassoSolver()) >= 0.95);
+        Assert.True(Accuracy(new AdmmLassoSolver()) >= 0.9575);
         Assert.True(Accuracy(new OmpSolver()) >= 0.85);
     }
 }
