@@ -18,7 +18,7 @@ internal static partial class CliErrors
     // The library names its options as properties (ProbesPerClass); on the command line the user typed --probes-per-class.
     private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
     {
-        ["Alpha"] = "--alpha", ["NonZeros"] = "--k", ["InitialSupport"] = "--initial-support",
+        ["Alpha"] = "--alpha", ["NonZeros"] = "--k", ["InitialSupport"] = "--initial-support", ["ProjectedDimension"] = "--project-dim",
         ["ProbesPerClass"] = "--probes-per-class", ["SettlingThreshold"] = "--settle-threshold", ["Epochs"] = "--epochs",
         ["TrainingFraction"] = "--fraction", ["LearningRate"] = "--lr", ["BatchSize"] = "--batch", ["Layers"] = "--layer", ["SnapshotFolder"] = "--out",
         ["Ridge"] = "--ridge", ["Keep"] = "--keep", ["K"] = "--k",

@@ -53,19 +53,24 @@ internal static class SscCommand
                 Trace = (it, p, d, rho, obj) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"it {it} primal {p:G3} dual {d:G3} rho {rho:G3} objective {obj:G6}")),
             };
         using var samples = torch.tensor(matrix.Values, [matrix.Rows, matrix.Columns], torch.float64);
-        var result = SubspaceClustering.Run(options.Prepare(samples), solver, nClusters, options.Affinity, options.Seed ?? SscOptions.Defaults.Seed);
+        var prepareClock = System.Diagnostics.Stopwatch.StartNew();
+        var prepared = options.Prepare(samples); // may be samples itself: disposed with it
+        double prepareSeconds = prepareClock.Elapsed.TotalSeconds;
+        var result = SubspaceClustering.Run(prepared, solver, nClusters, options.Affinity, options.Seed ?? SscOptions.Defaults.Seed);
         var output = new Dictionary<string, object>
         {
             ["method"] = solver.Name,
             ["n"] = matrix.Rows,
             ["dims"] = matrix.Columns,
             ["seconds"] = result.Expression.Seconds,
+            ["prepare_seconds"] = prepareSeconds,
             ["spectral_seconds"] = result.SpectralSeconds,
             ["iterations"] = result.Expression.Iterations,
             ["converged"] = result.Expression.Converged,
             ["nnz_per_column"] = result.Expression.NonZerosPerSample,
             ["clusters"] = nClusters,
         };
+        if (solver is AdmmLassoSolver { Rank: > 0 } solved) output["rank"] = solved.Rank;
         if (labels is not null)
         {
             output["accuracy"] = ClusteringMetrics.Accuracy(labels, result.Labels);

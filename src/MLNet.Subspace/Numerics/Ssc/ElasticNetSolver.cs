@@ -20,6 +20,12 @@ namespace MLNet.Subspace.Numerics.Ssc;
 /// problems of a batch are gathered (b' x |T| x D atoms, b' x |T| x |T| Gram matrices) in chunks of b' columns with
 /// b' |T| max(D, |T|) ≤ <see cref="BlockElements"/>, so no round allocates more than the estimate counts however the support
 /// grows (on noisy data it did: a whole batch's b x |T| x D gather reached 18 GB at N ≈ 1,000).</para>
+/// <para>Gram space (<see cref="GramSpace"/>; by default when D ≥ N and G fits): one GEMM G = X<sup>T</sup>X, O(N² D), then
+/// every round reads G only: the restricted Gram matrices are G[T, T], the right-hand sides G[T, i], and the oracle
+/// correlations X<sup>T</sup>δ = γ(G[i, :] − c<sub>T</sub><sup>T</sup>G[T, :]), O(|T| N) per column and round instead of O((|T| + N) D).
+/// The chunks gather b' x |T| x N rows of G (b' |T| max(N, |T|) ≤ <see cref="BlockElements"/>); memory N² more than the X path.
+/// G is in <see cref="SelfExpressionSolver.DType"/>, so in float32 the restricted problems carry its rounding (~1e-7 relative)
+/// where the X path forms them in float64.</para>
 /// </remarks>
 public sealed class ElasticNetSolver : SelfExpressionSolver
 {
@@ -61,6 +67,9 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
     /// <summary>Size of the N x b correlation block, which sets the batch size.</summary>
     public long BlockElements { get; init; } = Defaults.BlockElements;
 
+    /// <summary>Solve on the Gram matrix G = X<sup>T</sup>X (true), on X (false), or choose (null: G when D ≥ N and it fits in memory).</summary>
+    public bool? GramSpace { get; init; }
+
     /// <summary>
     /// An upper bound of the working memory: the unit-length samples in both layouts and a float64 copy (2 N D in
     /// <see cref="SelfExpressionSolver.DType"/> + 8 N D bytes); per batch of b = clamp(BlockElements / N, 1, N) columns, the b x N
@@ -71,14 +80,21 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
     /// </summary>
     /// <param name="n">Number of samples.</param>
     /// <param name="d">Ambient dimension.</param>
-    public override long EstimateBytes(int n, int d)
+    /// <remarks>In Gram space: the unit samples and G (N D + N² in DType), the b x N correlation blocks (2 b N), the batch's
+    /// rows of G, fits and oracle correlations in float64 (3 b N · 8), the same support and triplet terms, and the chunks of
+    /// gathered rows of G with their restricted Gram matrices (3 BlockElements float64, width N in place of D).</remarks>
+    public override long EstimateBytes(int n, int d) => Bytes(n, d, UsesGram(n, d));
+
+    /// <summary>Whether a solve of <paramref name="n"/> samples of dimension <paramref name="d"/> runs in Gram space.</summary>
+    internal bool UsesGram(int n, int d) => Ssc.GramSpace.Use(GramSpace, n, d, Bytes(n, d, gram: true));
+
+    private long Bytes(int n, int d, bool gram)
     {
-        long b = Batch(n), s = MaximumSupport(n), e = ElementBytes;
-        return 2L * n * d * e + 8L * n * d
+        long b = Batch(n), s = MaximumSupport(n), e = ElementBytes, width = gram ? n : d;
+        return (gram ? (long)n * d * e + (long)n * n * e + 3L * b * n * 8 : 2L * n * d * e + 8L * n * d + 6L * b * d * 8)
             + 2L * b * n * e
-            + 6L * b * d * 8
             + 48L * b * s
-            + 3L * Math.Max(Math.Min(Gather, b * s * Math.Max(d, s)), s * Math.Max(d, s)) * 8
+            + 3L * Math.Max(Math.Min(Gather, b * s * Math.Max(width, s)), s * Math.Max(width, s)) * 8
             + 32L * n * s;
     }
 
@@ -105,8 +121,9 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         if (!(Alpha > 1)) throw new ArgumentOutOfRangeException(nameof(Alpha), $"The 'Alpha' option of ElasticNetSolver must be > 1 (α ≤ 1 gives all-zero codes). Got {Alpha} instead.");
         if (!(Tau > 0 && Tau <= 1)) throw new ArgumentOutOfRangeException(nameof(Tau), $"The 'Tau' option of ElasticNetSolver must be in (0, 1]. Got {Tau} instead.");
         var xn = OmpSolver.NormalizeColumns(x);
-        var atoms = xn.t().contiguous(); // N x D
-        var atomsT = xn.contiguous();    // D x N: correlation blocks are b x N (reductions along contiguous rows)
+        var gram = UsesGram(n, (int)x.shape[0]) ? Ssc.GramSpace.Of(xn) : null;
+        var atoms = gram is null ? xn.t().contiguous() : null; // N x D
+        var atomsT = gram is null ? xn.contiguous() : null;    // D x N: correlation blocks are b x N (reductions along contiguous rows)
         int batch = Batch(n);
         LargestBlock = 0;
         var rows = new List<int>(); var cols = new List<int>(); var vals = new List<double>();
@@ -116,7 +133,7 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         {
             using var scope = NewDisposeScope();
             int b = Math.Min(batch, n - start);
-            var (supports, coefs, rounds, done) = SolveBatch(atoms, atomsT, xn[.., start..(start + b)], start);
+            var (supports, coefs, rounds, done) = SolveBatch(atoms, atomsT, gram, xn[.., start..(start + b)], start);
             maxRounds = Math.Max(maxRounds, rounds);
             converged &= done;
             for (int j = 0; j < b; j++)
@@ -126,11 +143,16 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
         return (SparseMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray()), maxRounds, converged);
     }
 
-    private (int[][] Supports, double[][] Coefs, int Rounds, bool Converged) SolveBatch(Tensor atoms, Tensor atomsT, Tensor y, int start)
+    /// <summary>One batch of columns start..start + b − 1, on X (<paramref name="atoms"/>, <paramref name="atomsT"/>) or on
+    /// <paramref name="gram"/> (the others null).</summary>
+    private (int[][] Supports, double[][] Coefs, int Rounds, bool Converged) SolveBatch(Tensor? atoms, Tensor? atomsT, Tensor? gram, Tensor y, int start)
     {
-        int n = (int)atoms.shape[0], d = (int)atoms.shape[1], b = (int)y.shape[1];
+        int n = gram is not null ? (int)gram.shape[0] : (int)atoms!.shape[0];
+        int b = (int)y.shape[1];
+        int width = gram is not null ? n : (int)y.shape[0]; // the length of a gathered row: N in Gram space, D on X
         var self = arange(start, start + b, dtype: ScalarType.Int64).unsqueeze(1); // b x 1
-        var corr0 = y.t().matmul(atomsT).abs_(); // b x N
+        var gramRows = gram?[start..(start + b)].to(ScalarType.Float64); // b x N: X^T x_i
+        var corr0 = gram is not null ? gram[start..(start + b)].abs() : y.t().matmul(atomsT!).abs_(); // b x N
         corr0.scatter_(1, self, zeros(self.shape, corr0.dtype, corr0.device));
         var maxCorr = corr0.amax(1).to(ScalarType.Float64).data<double>().ToArray();
         var gamma = maxCorr.Select(m => m > 1e-12 ? Alpha * Tau / m : 0.0).ToArray();
@@ -144,8 +166,8 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
             supports[j] = init.AsSpan(j * s0, s0).ToArray();
             coefs[j] = new double[s0];
         }
-        var yT = y.t().contiguous().to(ScalarType.Float64); // b x D
-        var atoms64 = atoms.to(ScalarType.Float64);
+        var yT = gram is null ? y.t().contiguous().to(ScalarType.Float64) : null; // b x D
+        var atoms64 = atoms?.to(ScalarType.Float64);
         var gammaT = tensor(gamma).unsqueeze(1); // b x 1
         LargestBlock = Math.Max(LargestBlock, (long)b * n);
         int round = 0;
@@ -168,31 +190,47 @@ public sealed class ElasticNetSolver : SelfExpressionSolver
             var maskT = tensor(mask, [b, s, 1], ScalarType.Float64);
             // The restricted problems in chunks of b' columns: b' x S x D gathered atoms and b' x S x S Gram matrices stay
             // within BlockElements however large the support grows.
-            int chunk = (int)Math.Clamp(Gather / ((long)s * Math.Max(d, s)), 1, b);
+            int chunk = (int)Math.Clamp(Gather / ((long)s * Math.Max(width, s)), 1, b);
             var fits = new List<Tensor>();
             for (int j0 = 0; j0 < b; j0 += chunk)
             {
+                // Each chunk's temporaries (in Gram space also the float32 gather before its float64 copy) go at its end, so a
+                // round holds one chunk at a time: without this scope a round at N = 5,000 kept them all (13.7 GB peak).
+                using var chunkScope = NewDisposeScope();
                 int cb = Math.Min(chunk, b - j0);
-                LargestBlock = Math.Max(LargestBlock, (long)cb * s * Math.Max(d, s));
-                var a = atoms64.index_select(0, index[j0..(j0 + cb)].flatten()).view(cb, s, d).mul_(maskT[j0..(j0 + cb)]); // b' x S x D
-                var gram = a.bmm(a.transpose(1, 2)).contiguous().data<double>().ToArray();
-                var rhs = a.bmm(yT[j0..(j0 + cb)].unsqueeze(2)).squeeze(2).contiguous().data<double>().ToArray();
+                LargestBlock = Math.Max(LargestBlock, (long)cb * s * Math.Max(width, s));
+                var chunkIndex = index[j0..(j0 + cb)];
+                var chunkMask = maskT[j0..(j0 + cb)];
+                // On X: a = the b' x S x D gathered atoms. In Gram space: a = their rows of G (b' x S x N), from which
+                // G[T, T] and G[T, i] are read instead of computed.
+                var a = gram is not null
+                    ? gram.index_select(0, chunkIndex.flatten()).view(cb, s, n).to(ScalarType.Float64).mul_(chunkMask)
+                    : atoms64!.index_select(0, chunkIndex.flatten()).view(cb, s, width).mul_(chunkMask);
+                var restricted = gram is not null
+                    ? a.gather(2, chunkIndex.unsqueeze(1).expand(cb, s, s)).mul_(chunkMask.transpose(1, 2))
+                    : a.bmm(a.transpose(1, 2));
+                var target = gram is not null
+                    ? a.gather(2, self[j0..(j0 + cb)].unsqueeze(1).expand(cb, s, 1)).squeeze(2)
+                    : a.bmm(yT![j0..(j0 + cb)].unsqueeze(2)).squeeze(2);
+                var gramValues = restricted.contiguous().data<double>().ToArray();
+                var rhs = target.contiguous().data<double>().ToArray();
                 int first = j0;
                 Parallel.For(0, cb, jj =>
                 {
                     int j = first + jj;
                     var c = new double[s];
                     Array.Copy(coefs[j], c, coefs[j].Length);
-                    FeatureSign(gram.AsSpan(jj * s * s, s * s), rhs.AsSpan(jj * s, s), c, supports[j].Length, s, gamma[j], Tau);
+                    FeatureSign(gramValues.AsSpan(jj * s * s, s * s), rhs.AsSpan(jj * s, s), c, supports[j].Length, s, gamma[j], Tau);
                     coefs[j] = c;
                 });
                 var cT = tensor(coefs.Skip(j0).Take(cb).SelectMany(c => c).ToArray(), [cb, s], ScalarType.Float64);
-                fits.Add(a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2)); // b' x D
-                a.Dispose();
+                fits.Add(a.transpose(1, 2).bmm(cT.unsqueeze(2)).squeeze(2).MoveToOuterDisposeScope()); // b' x D on X; b' x N (X^T X_T c) in Gram space
             }
-            var fitted = fits.Count == 1 ? fits[0] : cat(fits, 0); // b x D
-            var delta = (yT - fitted) * gammaT; // oracle points, b x D
-            var corr = delta.to(atoms.dtype).matmul(atomsT).abs_(); // b x N
+            var fitted = fits.Count == 1 ? fits[0] : cat(fits, 0);
+            // Oracle correlations |X^T δ| with δ = γ(x_i − X_T c_T).
+            var corr = gramRows is not null
+                ? (gramRows - fitted).mul_(gammaT).abs_().to(y.dtype)
+                : ((yT! - fitted) * gammaT).to(y.dtype).matmul(atomsT!).abs_(); // b x N
             corr.scatter_(1, self, zeros(self.shape, corr.dtype, corr.device));
             corr.scatter_(1, index, zeros(index.shape, corr.dtype, corr.device));
             int add = Math.Min(MaximumAdditions, n - 1);

@@ -14,6 +14,12 @@ namespace MLNet.Subspace.Numerics.Ssc;
 /// incremental QR of the chosen atoms (classical Gram-Schmidt applied twice, O(b D s) per step).
 /// Cost O(k D N²) time in total (plus O(k N²) elementwise), memory O(N b + N D + b k D) — no N x N matrix is formed,
 /// so N = 10⁵ fits in a few hundred MB. Zero samples get an all-zero code; duplicates represent each other exactly.
+/// <para>Gram space (<see cref="GramSpace"/>; by default when D ≥ N and G fits): one GEMM G = X<sup>T</sup>X, O(N² D), then
+/// the same greedy steps on G only: the correlations X<sup>T</sup>r are kept and updated by one row
+/// w<sub>s</sub> = X<sup>T</sup>q<sub>s</sub> per step (w<sub>s</sub> = (G[p, :] − Σ<sub>t</sub> R<sub>ts</sub> w<sub>t</sub>) / R<sub>ss</sub>, the QR of
+/// the atoms written in Gram space), O(N s) per column at step s, O(N k²) per column in all; memory N² + b (k + 3) N.
+/// Rounding: ||r||² = 1 − Σ z<sub>s</sub>² is read off entries of G, so residuals below √<see cref="GramSpace.SquaredNormFloor"/>
+/// (2.8e-3 in float32, 1.2e-7 in float64) are not resolved: such a column stops there instead of at <see cref="ResidualTolerance"/>.</para>
 /// <para>Deterministic: the same input gives bit-identical codes on every run and any thread count of one machine
 /// (only GEMMs of fixed shapes and elementwise work; the batch size depends on N and <see cref="BlockElements"/> only).</para>
 /// </remarks>
@@ -42,9 +48,23 @@ public sealed class OmpSolver : SelfExpressionSolver
     /// <summary>Size of the N x b correlation block, which sets the batch size b.</summary>
     public long BlockElements { get; init; } = Defaults.BlockElements;
 
+    /// <summary>Solve on the Gram matrix G = X<sup>T</sup>X (true), on X (false), or choose (null: G when D ≥ N and it fits in memory).</summary>
+    public bool? GramSpace { get; init; }
+
     /// <inheritdoc />
-    public override long EstimateBytes(int n, int d)
+    public override long EstimateBytes(int n, int d) => UsesGram(n, d) ? GramBytes(n, d) : SampleBytes(n, d);
+
+    /// <summary>Whether a solve of <paramref name="n"/> samples of dimension <paramref name="d"/> runs in Gram space.</summary>
+    internal bool UsesGram(int n, int d) => Ssc.GramSpace.Use(GramSpace, n, d, GramBytes(n, d));
+
+    private long SampleBytes(int n, int d)
         => (3L * BlockElements + 2L * n * d + 3L * n * MaximumNonZeros + 2L * Math.Clamp(BlockElements / Math.Max(n, 1), 1, Math.Max(n, 1)) * MaximumNonZeros * d) * ElementBytes;
+
+    /// <summary>The unit samples (N D), G (N²), per batch the correlations, w rows and temporaries (≤ BlockElements with
+    /// b = BlockElements / ((k + 3) N)), the triplets (3 N k).</summary>
+    private long GramBytes(int n, int d) => (1L * n * d + 1L * n * n + BlockElements + 3L * n * MaximumNonZeros) * ElementBytes;
+
+    private int GramBatch(int n) => (int)Math.Clamp(BlockElements / ((long)(MaximumNonZeros + 3) * Math.Max(n, 1)), 1, Math.Max(n, 1));
 
     /// <inheritdoc />
     protected override (SparseMatrix, int, bool) SolveColumns(Tensor x)
@@ -53,10 +73,12 @@ public sealed class OmpSolver : SelfExpressionSolver
         if (MaximumNonZeros < 1 || MaximumNonZeros > n - 1)
             throw new ArgumentOutOfRangeException(nameof(MaximumNonZeros), $"The 'MaximumNonZeros' (k) option of OmpSolver must be an integer in [1, N - 1] = [1, {n - 1}]. Got {MaximumNonZeros} instead.");
         var xn = NormalizeColumns(x);
-        var atoms = xn.t().contiguous(); // N x D: row j = atom j
-        var atomsT = xn.contiguous();    // D x N, for the b x N correlation blocks (reductions along contiguous rows)
+        bool gramSpace = UsesGram(n, (int)x.shape[0]);
+        var gram = gramSpace ? Ssc.GramSpace.Of(xn) : null;
+        var atoms = gramSpace ? null : xn.t().contiguous(); // N x D: row j = atom j
+        var atomsT = gramSpace ? null : xn.contiguous();    // D x N, for the b x N correlation blocks (reductions along contiguous rows)
         int k = MaximumNonZeros;
-        int batch = (int)Math.Clamp(BlockElements / n, 1, n);
+        int batch = gramSpace ? GramBatch(n) : (int)Math.Clamp(BlockElements / n, 1, n);
         var rows = new List<int>();
         var cols = new List<int>();
         var vals = new List<double>();
@@ -65,7 +87,7 @@ public sealed class OmpSolver : SelfExpressionSolver
         {
             using var scope = NewDisposeScope();
             int b = Math.Min(batch, n - start);
-            var (selected, coefs, steps) = SolveBatch(atoms, atomsT, xn[.., start..(start + b)], start, k);
+            var (selected, coefs, steps) = gram is not null ? SolveBatchGram(gram, start, b, k) : SolveBatch(atoms!, atomsT!, xn[.., start..(start + b)], start, k);
             maxSteps = Math.Max(maxSteps, steps);
             var sel = selected.to(ScalarType.Int32).cpu().data<int>().ToArray();
             var cf = coefs.to(ScalarType.Float64).cpu().data<double>().ToArray();
@@ -197,15 +219,74 @@ public sealed class OmpSolver : SelfExpressionSolver
             residual.copy_(where(mask, residual - along.unsqueeze(1) * direction, residual));
             active.logical_and_(residual.norm(1) > ResidualTolerance);
         }
-        // R c = z by back-substitution, the last atom first.
-        var coefs = zeros(b, k, dtype: y.dtype, device: dev);
+        return (selected.MoveToOuterDisposeScope(), BackSubstitute(r, z, steps).MoveToOuterDisposeScope(), steps);
+    }
+
+    /// <summary>
+    /// The greedy steps of <see cref="SolveBatch"/> for samples start..start + b − 1, on G alone: the signed correlations
+    /// X<sup>T</sup>r (b x N) start as G's rows and lose z<sub>s</sub> w<sub>s</sub> per step, where w<sub>s</sub> = X<sup>T</sup>q<sub>s</sub> is the
+    /// chosen atom's row of G minus its projections on the earlier directions (R<sub>ts</sub> = q<sub>t</sub><sup>T</sup>a<sub>p</sub> = w<sub>t</sub>[p]),
+    /// over R<sub>ss</sub> = √(G<sub>pp</sub> − Σ R<sub>ts</sub>²), and z<sub>s</sub> = q<sub>s</sub><sup>T</sup>r = (X<sup>T</sup>r)[p] / R<sub>ss</sub>. O(N s) per column at step s.
+    /// </summary>
+    private (Tensor Selected, Tensor Coefs, int Steps) SolveBatchGram(Tensor gram, int start, int b, int k)
+    {
+        int n = (int)gram.shape[0];
+        var dev = gram.device;
+        var dtype = gram.dtype;
+        var selected = zeros(b, k, dtype: ScalarType.Int64, device: dev);
+        var w = zeros(b, k, n, dtype: dtype, device: dev);
+        var r = zeros(b, k, k, dtype: dtype, device: dev);
+        var z = zeros(b, k, dtype: dtype, device: dev);
+        var self = arange(start, start + b, dtype: ScalarType.Int64, device: dev).unsqueeze(1); // b x 1
+        var corr = gram[start..(start + b)].clone(); // b x N, X^T r with r = x_i
+        var residual2 = corr.gather(1, self).squeeze(1).to(ScalarType.Float64); // ||x_i||^2: 1, or 0 for a zero sample
+        double floor = Ssc.GramSpace.SquaredNormFloor(dtype);
+        double stop2 = Math.Max(ResidualTolerance * ResidualTolerance, floor);
+        var active = residual2 > stop2;
+        int steps = 0;
+        for (int s = 0; s < k && active.any().item<bool>(); s++)
+        {
+            using var scope = NewDisposeScope();
+            steps = s + 1;
+            var magnitude = corr.abs();
+            magnitude.scatter_(1, self, zeros(self.shape, dtype, dev));
+            if (s > 0) magnitude.scatter_(1, selected[.., ..s], zeros(selected[.., ..s].shape, dtype, dev));
+            var (best, pick) = magnitude.max(1);
+            active.logical_and_(best > 1e-12);
+            var pickColumn = pick.unsqueeze(1); // b x 1
+            var row = gram.index_select(0, pick); // b x N: G[p, :]
+            var diagonal = row.gather(1, pickColumn).squeeze(1); // G[p, p]
+            var projection = s > 0 ? w[.., ..s, ..].gather(2, pickColumn.unsqueeze(2).expand(b, s, 1)).squeeze(2) : zeros(b, 0, dtype: dtype, device: dev); // b x s
+            if (s > 0) row = row - projection.unsqueeze(1).bmm(w[.., ..s, ..]).squeeze(1);
+            var norm2 = diagonal.to(ScalarType.Float64) - projection.to(ScalarType.Float64).square().sum(1);
+            active.logical_and_(norm2 > floor);
+            var norm = norm2.clamp_min(floor).sqrt().to(dtype);
+            var direction = row / norm.unsqueeze(1); // w_s = X^T q_s
+            var along = corr.gather(1, pickColumn).squeeze(1) / norm; // z_s = q_s^T r
+            var mask = active.unsqueeze(1);
+            selected[.., s] = where(active, pick, selected[.., s]);
+            w[.., s, ..] = where(mask, direction, zeros_like(direction));
+            if (s > 0) r[.., ..s, s] = where(mask, projection, zeros_like(projection));
+            r[.., s, s] = where(active, norm, ones_like(norm));
+            z[.., s] = where(active, along, zeros_like(along));
+            corr.copy_(where(mask, corr - along.unsqueeze(1) * direction, corr));
+            residual2.copy_(where(active, residual2 - along.to(ScalarType.Float64).square(), residual2));
+            active.logical_and_(residual2 > stop2);
+        }
+        return (selected.MoveToOuterDisposeScope(), BackSubstitute(r, z, steps).MoveToOuterDisposeScope(), steps);
+    }
+
+    /// <summary>R c = z by back-substitution, the last atom first (b upper-triangular k x k systems; unused rows have R<sub>ss</sub> = 1, z<sub>s</sub> = 0).</summary>
+    private static Tensor BackSubstitute(Tensor r, Tensor z, int steps)
+    {
+        var coefs = zeros_like(z);
         for (int i = steps - 1; i >= 0; i--)
         {
             using var scope = NewDisposeScope();
             var rhs = i + 1 < steps ? z[.., i] - (r[.., i, (i + 1)..steps] * coefs[.., (i + 1)..steps]).sum(1) : z[.., i];
             coefs[.., i] = rhs / r[.., i, i];
         }
-        return (selected.MoveToOuterDisposeScope(), coefs.MoveToOuterDisposeScope(), steps);
+        return coefs;
     }
 
     /// <summary>Columns scaled to unit l2 norm; zero columns stay zero.</summary>

@@ -20,8 +20,10 @@ public sealed record SscOptions
     /// <summary>Defaults, defined once; documentation refers here instead of repeating them.</summary>
     public static class Defaults
     {
-        /// <summary>The solver: exact ADMM-Lasso, the paper's objective solved exactly (see docs/ssc.md for the measurements behind the choice).</summary>
-        public const SscSolver Solver = SscSolver.Admm;
+        /// <summary>The solver: SSC-OMP, the fastest at the accuracy of the others on labelled probes and on activation-shaped
+        /// data, and linear in N in memory on its X path (docs/ssc.md has the measurements); the paper's exact ADMM is
+        /// <c>Solver = SscSolver.Admm</c> (CLI <c>--solver admm</c>).</summary>
+        public const SscSolver Solver = SscSolver.Omp;
         /// <summary>Non-zeros per code for OMP and for out-of-sample codes (capped at N − 1).</summary>
         public const int NonZeros = OmpSolver.Defaults.MaximumNonZeros;
         /// <summary>Scale each sample to unit length before solving.</summary>
@@ -30,6 +32,10 @@ public sealed record SscOptions
         public const bool UseDouble = false;
         /// <summary>Seed of the spectral clustering when neither the options nor the caller give one.</summary>
         public const int Seed = 0;
+        /// <summary>OMP and EnSC choose the Gram-space path per solve (D ≥ N and G fits in memory); see docs/benchmarks.md for the measurement.</summary>
+        public static readonly bool? GramSpace = null;
+        /// <summary>Seed of the random projection (<see cref="ProjectedDimension"/>, off by default).</summary>
+        public const int ProjectionSeed = 0;
     }
 
     /// <summary>The solver. Default <see cref="Defaults.Solver"/>.</summary>
@@ -51,6 +57,13 @@ public sealed record SscOptions
     /// </summary>
     public bool NormalizeInputs { get; init; } = Defaults.NormalizeInputs;
 
+    /// <summary>
+    /// OMP and EnSC on the Gram matrix G = XᵀX (true: one N² D GEMM, then O(N k²) per column) or on X (false: a GEMM over D per
+    /// step), or chosen per solve (null, the default <see cref="Defaults.GramSpace"/>: G when D ≥ N and it fits in memory, so
+    /// N = 10⁵ still takes the X path). Not used by ADMM, which always factors G.
+    /// </summary>
+    public bool? GramSpace { get; init; } = Defaults.GramSpace;
+
     /// <summary>Post-processing of the codes into the graph; null keeps W = |C| + |C|<sup>T</sup> as it is.</summary>
     public AffinityOptions? Affinity { get; init; }
 
@@ -62,6 +75,17 @@ public sealed record SscOptions
 
     /// <summary>Seed of the spectral clustering; null = the caller's seed (an MLContext's) where there is one, else <see cref="Defaults.Seed"/>.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>
+    /// Random projection of the features before solving: each sample x becomes Pᵀx / √p with P a D x p matrix of standard
+    /// Gaussians drawn from its own generator seeded by <see cref="ProjectionSeed"/> (Johnson–Lindenstrauss: inner products
+    /// kept to about 1/√p relative), so the solver sees p features instead of D. Null (the default) or p ≥ D keeps the
+    /// samples as they are. Costs O(N D p) once; docs/benchmarks.md measures the accuracy change.
+    /// </summary>
+    public int? ProjectedDimension { get; init; }
+
+    /// <summary>Seed of the random projection's matrix. Default <see cref="Defaults.ProjectionSeed"/>; the same seed gives the same bytes.</summary>
+    public int ProjectionSeed { get; init; } = Defaults.ProjectionSeed;
 
     /// <summary>Element type of the dense work.</summary>
     public ScalarType DType => UseDouble ? ScalarType.Float64 : ScalarType.Float32;
@@ -76,6 +100,7 @@ public sealed record SscOptions
             minimumAlpha > 0 ? "a finite number greater than 1 for ensc (1 or less gives all-zero codes)" : "a finite positive number", Alpha!);
         Check(NonZeros is null or >= 1, nameof(NonZeros), "an integer of 1 or more", NonZeros!);
         Check(InitialSupport is null or >= 1, nameof(InitialSupport), "an integer of 1 or more", InitialSupport!);
+        Check(ProjectedDimension is null or >= 1, nameof(ProjectedDimension), "an integer of 1 or more", ProjectedDimension!);
     }
 
     /// <summary>Checks every option against the number of samples.</summary>
@@ -122,21 +147,38 @@ public sealed record SscOptions
         {
             SscSolver.Admm => new AdmmLassoSolver { DType = DType, Device = Device, Alpha = Alpha ?? AdmmLassoSolver.Defaults.Alpha },
             SscSolver.Faithful => new FaithfulAdmmSolver { DType = ScalarType.Float64, Device = Device, Tau = Alpha ?? FaithfulAdmmSolver.Defaults.Tau },
-            SscSolver.Omp => new OmpSolver { DType = DType, Device = Device, MaximumNonZeros = NonZerosFor(samples) },
+            SscSolver.Omp => new OmpSolver { DType = DType, Device = Device, MaximumNonZeros = NonZerosFor(samples), GramSpace = GramSpace },
             SscSolver.Ensc => new ElasticNetSolver
             {
-                DType = DType, Device = Device, Alpha = Alpha ?? ElasticNetSolver.Defaults.Alpha,
+                DType = DType, Device = Device, Alpha = Alpha ?? ElasticNetSolver.Defaults.Alpha, GramSpace = GramSpace,
                 InitialSupport = InitialSupport ?? Math.Min(ElasticNetSolver.Defaults.InitialSupport, samples - 1),
             },
             _ => throw new ArgumentOutOfRangeException(nameof(Solver), $"The 'Solver' option must be one of {SolverNames}. Got {Solver} instead."),
         };
     }
 
-    /// <summary>The samples as the solver sees them: unit-length rows when <see cref="NormalizeInputs"/>, else unchanged.</summary>
+    /// <summary>The samples as the solver sees them: randomly projected to <see cref="ProjectedDimension"/> features when set,
+    /// then unit-length rows when <see cref="NormalizeInputs"/>, else unchanged.</summary>
     /// <param name="samples">N x D, one sample per row.</param>
     /// <remarks>OMP and EnSC scale every sample to unit length themselves, so for them the samples pass unchanged (scaling
     /// twice would only add rounding).</remarks>
-    public Tensor Prepare(Tensor samples) => NormalizeInputs && Solver is not (SscSolver.Omp or SscSolver.Ensc) ? UnitRows(samples) : samples;
+    public Tensor Prepare(Tensor samples)
+    {
+        var projected = Project(samples);
+        return NormalizeInputs && Solver is not (SscSolver.Omp or SscSolver.Ensc) ? UnitRows(projected) : projected;
+    }
+
+    /// <summary>Pᵀx / √p for every sample (see <see cref="ProjectedDimension"/>); the samples themselves when it is off or p ≥ D.</summary>
+    /// <param name="samples">N x D, one sample per row.</param>
+    internal Tensor Project(Tensor samples)
+    {
+        long d = samples.shape[1];
+        if (ProjectedDimension is not int p || p >= d) return samples;
+        using var generator = new Generator((ulong)ProjectionSeed);
+        // Drawn in float64 on the CPU so the matrix is the same bytes whatever the dtype and device of the work.
+        var matrix = randn(d, p, ScalarType.Float64, generator: generator).div_(Math.Sqrt(p)).to(samples.dtype, samples.device);
+        return samples.matmul(matrix);
+    }
 
     /// <summary>The codes of every sample (<see cref="Prepare"/>, then the solver).</summary>
     /// <param name="samples">N x D, one sample per row, finite.</param>
@@ -193,7 +235,7 @@ public sealed record SscOptions
 
     /// <summary>A short description for manifests and reports.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{SolverName(Solver)}{(Alpha is double a ? $", alpha={a}" : "")}{(NonZeros is int k ? $", k={k}" : "")}{(InitialSupport is int s ? $", initial-support={s}" : "")}{(NormalizeInputs ? ", unit-norm inputs" : "")}{(UseDouble ? ", float64" : "")}");
+        $"{SolverName(Solver)}{(Alpha is double a ? $", alpha={a}" : "")}{(NonZeros is int k ? $", k={k}" : "")}{(InitialSupport is int s ? $", initial-support={s}" : "")}{(ProjectedDimension is int p ? $", projected to {p} (seed {ProjectionSeed})" : "")}{(NormalizeInputs ? ", unit-norm inputs" : "")}{(GramSpace is bool g ? $", gram-space={(g ? "on" : "off")}" : "")}{(UseDouble ? ", float64" : "")}");
 
     /// <summary>Rows scaled to unit l2 length; zero rows stay zero.</summary>
     /// <param name="x">N x D.</param>

@@ -9,14 +9,16 @@ namespace MLNet.Subspace.Tests.Numerics.Ssc;
 
 public class SolverTests
 {
-    public static TheoryData<string> Solvers => new() { "admm", "faithful", "omp", "ensc" };
+    public static TheoryData<string> Solvers => new() { "admm", "faithful", "omp", "ensc", "omp-gram", "ensc-gram" };
 
     private static SelfExpressionSolver Create(string name, torch.ScalarType dtype = torch.ScalarType.Float64) => name switch
     {
         "admm" => new AdmmLassoSolver { DType = dtype },
         "faithful" => new FaithfulAdmmSolver(),
-        "omp" => new OmpSolver { DType = dtype, MaximumNonZeros = 4 },
-        _ => new ElasticNetSolver { DType = dtype },
+        "omp" => new OmpSolver { DType = dtype, MaximumNonZeros = 4, GramSpace = false },
+        "omp-gram" => new OmpSolver { DType = dtype, MaximumNonZeros = 4, GramSpace = true },
+        "ensc-gram" => new ElasticNetSolver { DType = dtype, GramSpace = true },
+        _ => new ElasticNetSolver { DType = dtype, GramSpace = false },
     };
 
     private static void AssertFiniteZeroDiagonal(SparseMatrix c)
@@ -124,7 +126,8 @@ public class SolverTests
     {
         // Given a small problem solved to a tight tolerance in float64
         var (x, _) = Subspaces(per: 12, noise: 0.05);
-        var solver = new AdmmLassoSolver { DType = torch.ScalarType.Float64, Alpha = 20, Tolerance = 1e-9, MaximumNumberOfIterations = 20000 };
+        // (the full factor: the KKT conditions below are those of X's Lasso, not of its rank-r approximation)
+        var solver = new AdmmLassoSolver { DType = torch.ScalarType.Float64, Alpha = 20, Tolerance = 1e-9, RelativeTolerance = 0, RankTolerance = 0, MaximumNumberOfIterations = 20000 };
 
         var result = solver.Solve(x);
 
@@ -152,7 +155,7 @@ public class SolverTests
     public void Admm_Affine_Codes_Sum_To_One()
     {
         var (x, _) = Subspaces(per: 12, noise: 0.02);
-        var solver = new AdmmLassoSolver { DType = torch.ScalarType.Float64, Affine = true, Tolerance = 1e-7, MaximumNumberOfIterations = 5000 };
+        var solver = new AdmmLassoSolver { DType = torch.ScalarType.Float64, Affine = true, Tolerance = 1e-7, RelativeTolerance = 0, RankTolerance = 0, MaximumNumberOfIterations = 5000 };
 
         var result = solver.Solve(x);
 
