@@ -15,7 +15,9 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// in [0, 2]: 0 when Y is a rotation (or reflection) of X up to shift and scale. It is symmetric and
 /// invariant to orthogonal maps of either side, to shifts and to a positive scale. The angular form
 /// arccos ||X^T Y||_* is <see cref="ShapeMetric.AngularDistance"/> with alpha = 1.</para>
-/// <para>Cost: O(N dx dy) for X^T Y and O(dx dy min(dx, dy)) for its singular values; memory O(dx dy).</para>
+/// <para>Cost: each side's thin SVD, O(N d min(N, d)), then O(N r_x r_y) for the product of the two scaled bases and
+/// O(r_x r_y min(r_x, r_y)) for its singular values (r = min(N, d) at most); memory O(N (r_x + r_y)). The SVD is the
+/// per-layer half, so all pairs of L layers do L of them.</para>
 /// <para>Degenerate inputs: as <see cref="Cca"/>; a representation with every column constant cannot be
 /// normalised and throws a <see cref="DegenerateCkaException"/>.</para>
 /// </remarks>
@@ -37,20 +39,22 @@ public static class Procrustes
     {
         Cca.CheckPair(x, y, "The Procrustes distance");
         using var scope = NewDisposeScope();
-        var xc = Normalised(x, "X");
-        var yc = Normalised(y, "Y");
-        return Math.Clamp(linalg.svdvals(xc.t().mm(yc)).sum().item<double>(), 0.0, 1.0);
+        return PairNuclearNorm(Prepare(x, "X"), Prepare(y, "Y"));
     }
 
-    private static Tensor Normalised(Tensor x, string name)
+    /// <summary>
+    /// Procrustes' per-layer work: the centred basis scaled by s / ||s||, so Basis_x^T Basis_y has the singular values of
+    /// X_c^T Y_c / (||X_c||_F ||Y_c||_F) (X_c = U S V^T and the orthogonal V factors do not change them). Cost O(N d min(N, d)).
+    /// </summary>
+    internal static Cca.Directions Prepare(Tensor x, string name)
     {
-        var x64 = x.to_type(float64);
-        double size = x64.norm().item<double>();
-        var xc = x64 - x64.mean([0], keepdim: true);
-        double norm = xc.norm().item<double>();
-        if (!(norm > Cca.ConstantTolerance * size))
-            throw new DegenerateCkaException(
-                $"The Procrustes distance is undefined: every column of '{name}' is constant, so the centred representation is zero and cannot be scaled to unit norm; it needs at least one column that varies over the N inputs.");
-        return xc / norm;
+        var basis = Cca.CentredBasis(x, name, "The Procrustes distance");
+        return new Cca.Directions(basis.U * (basis.S / basis.S.norm()).unsqueeze(0), basis.Rank, null, x.shape[0]);
     }
+
+    /// <summary>The normalised nuclear norm of two prepared layers, in [0, 1]. Cost O(N r_x r_y + r_x r_y min(r_x, r_y)).</summary>
+    internal static double PairNuclearNorm(Cca.Directions x, Cca.Directions y) => Math.Clamp(Cca.PairNuclearNorm(x, y), 0.0, 1.0);
+
+    /// <summary>The distance 2 - 2 ||X^T Y||_* of two prepared layers, in [0, 2].</summary>
+    internal static double PairDistance(Cca.Directions x, Cca.Directions y) => Math.Clamp(2.0 - 2.0 * PairNuclearNorm(x, y), 0.0, 2.0);
 }
