@@ -28,4 +28,30 @@ public static class LayerSimilarity
         var values = PairwiseSimilarity.Compute(options, n, layers);
         return new SimilarityMatrix(options.Describe(), activations.LayerNames.ToArray(), values, options.HigherIsMoreSimilar);
     }
+
+    /// <summary>The L x L matrix of <paramref name="options"/>' measure between layers given as tensors, with each layer's own work done once (as <see cref="Compute(LayerActivations, SimilarityOptions?)"/>).</summary>
+    /// <param name="names">One name per layer (the matrix's row and column names).</param>
+    /// <param name="layers">N x d_l tensors, any dtype (float64 inside), the same N inputs in every one.</param>
+    /// <param name="options">The measure and its settings; null means <see cref="SimilarityOptions.Defaults"/>.</param>
+    /// <exception cref="ArgumentException">Names and layers differ in number, or the row counts differ (naming both layers).</exception>
+    public static SimilarityMatrix Compute(IReadOnlyList<string> names, IReadOnlyList<Tensor> layers, SimilarityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (names.Count != layers.Count)
+            throw new ArgumentException($"Got {names.Count} names for {layers.Count} layers; give one name per layer.", nameof(names));
+        if (layers.Count == 0) throw new ArgumentException("Give at least one layer.", nameof(layers));
+        options ??= new SimilarityOptions();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            ArgumentNullException.ThrowIfNull(layers[l], nameof(layers));
+            if (layers[l].dim() != 2)
+                throw new ArgumentException($"Layer '{names[l]}' must be a 2-D N x d matrix (one input per row). Got {layers[l].dim()} dimensions instead.", nameof(layers));
+            if (layers[l].shape[0] != layers[0].shape[0])
+                throw new ArgumentException($"Layer '{names[0]}' has {layers[0].shape[0]} rows but layer '{names[l]}' has {layers[l].shape[0]}; the layers must hold the same N inputs.", nameof(layers));
+        }
+        var inputs = layers.Select((t, l) => new LayerInput(names[l], t.shape[1], () => t.to(ScalarType.Float64))).ToList();
+        var values = PairwiseSimilarity.Compute(options, layers[0].shape[0], inputs);
+        return new SimilarityMatrix(options.Describe(), names.ToArray(), values, options.HigherIsMoreSimilar);
+    }
 }
