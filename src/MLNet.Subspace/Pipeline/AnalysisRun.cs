@@ -154,7 +154,8 @@ public static class AnalysisRun
             Architecture: ArchitectureAnalysis.Run(final.Graphs),
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
             Embeddings: LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed),
-            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], options.MisclassifiedCases));
+            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], options.MisclassifiedCases),
+            Similarities: options.Similarities.Select(s => LayerSimilarity.Compute(final.Activations, s)).ToList());
         progress?.Report(new RunProgress("report", 0, 1, "report.html"));
         string report = AnalysisReport.Write(findings, run.Path);
         run.MarkDone("report");
