@@ -5,12 +5,13 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// p(i) of each row that minimises sum_i cost[i, p(i)] (SciPy's <c>linear_sum_assignment</c>).
 /// </summary>
 /// <remarks>
-/// <para>Shortest augmenting paths with dual potentials (the Hungarian method in the form of Jonker and Volgenant,
-/// "A shortest augmenting path algorithm for dense and sparse linear assignment problems", Computing 1987): each row in
-/// turn is matched by a Dijkstra search over reduced costs cost[i, j] - u_i - v_j &gt;= 0, and the potentials are
-/// updated so the reduced costs stay non-negative and the matched ones zero. After n rows the assignment is optimal
-/// (complementary slackness). Ties in the optimum are broken by the order of the scan (lower column first), so the
-/// value is exact and the assignment deterministic, though it may differ from SciPy's among equally good ones.</para>
+/// <para>Shortest augmenting paths with dual potentials (Jonker and Volgenant, "A shortest augmenting path algorithm for
+/// dense and sparse linear assignment problems", Computing 1987; in the form of Crouse, "On implementing 2D rectangular
+/// assignment algorithms", IEEE TAES 2016, which SciPy uses): each row in turn is matched by a Dijkstra search over the
+/// reduced costs cost[i, j] - u_i - v_j &gt;= 0 that scans only the columns not yet reached, then the potentials are
+/// updated so the matched reduced costs stay zero. After n rows the assignment is optimal (complementary slackness).
+/// Among equally short paths an unassigned column is taken first, then the scan order, so the value is exact and the
+/// assignment deterministic, though among equally good assignments it may differ from SciPy's.</para>
 /// <para>Cost O(n^2 m) time worst case, O(n m) memory for the costs.</para>
 /// </remarks>
 internal static class LinearAssignment
@@ -24,52 +25,59 @@ internal static class LinearAssignment
     {
         if (n > m) throw new ArgumentException($"The assignment needs no more rows than columns. Got {n} x {m}; pass the transpose.");
         if (cost.Length != (long)n * m) throw new ArgumentException($"Expected {n} x {m} = {(long)n * m} costs. Got {cost.Length}.");
-        // 1-based rows and columns; column 0 is the search's virtual start. rowOf[j]: the row matched to column j (0 = none).
-        var u = new double[n + 1];
-        var v = new double[m + 1];
-        var rowOf = new int[m + 1];
-        var previous = new int[m + 1];
-        var distance = new double[m + 1];
-        var done = new bool[m + 1];
-        for (int row = 1; row <= n; row++)
+        var u = new double[n];
+        var v = new double[m];
+        var pathCost = new double[m];
+        var previousRow = new int[m];
+        var rowOfColumn = new int[m];
+        var assignment = new int[n];
+        var remaining = new int[m];
+        var rowReached = new bool[n];
+        var columnReached = new bool[m];
+        Array.Fill(rowOfColumn, -1);
+        Array.Fill(assignment, -1);
+        for (int start = 0; start < n; start++)
         {
-            rowOf[0] = row;
-            int column = 0;
-            Array.Fill(distance, double.PositiveInfinity);
-            Array.Clear(done);
-            do
+            Array.Fill(pathCost, double.PositiveInfinity);
+            Array.Clear(rowReached);
+            Array.Clear(columnReached);
+            for (int j = 0; j < m; j++) remaining[j] = m - 1 - j;
+            int left = m, sink = -1, i = start;
+            double shortest = 0;
+            while (sink < 0)
             {
-                done[column] = true;
-                int i = rowOf[column];
-                double delta = double.PositiveInfinity;
-                int next = 0;
-                long offset = (long)(i - 1) * m - 1;
-                for (int j = 1; j <= m; j++)
+                rowReached[i] = true;
+                double lowest = double.PositiveInfinity;
+                int lowestAt = -1;
+                int offset = i * m;
+                for (int r = 0; r < left; r++)
                 {
-                    if (done[j]) continue;
-                    double reduced = cost[offset + j] - u[i] - v[j];
-                    if (reduced < distance[j]) { distance[j] = reduced; previous[j] = column; }
-                    if (distance[j] < delta) { delta = distance[j]; next = j; }
+                    int j = remaining[r];
+                    double reduced = shortest + cost[offset + j] - u[i] - v[j];
+                    if (reduced < pathCost[j]) { previousRow[j] = i; pathCost[j] = reduced; }
+                    if (pathCost[j] < lowest || (pathCost[j] == lowest && rowOfColumn[j] < 0)) { lowest = pathCost[j]; lowestAt = r; }
                 }
-                for (int j = 0; j <= m; j++)
-                {
-                    if (done[j]) { u[rowOf[j]] += delta; v[j] -= delta; }
-                    else distance[j] -= delta;
-                }
-                column = next;
+                shortest = lowest;
+                int column = remaining[lowestAt];
+                columnReached[column] = true;
+                remaining[lowestAt] = remaining[--left];
+                if (rowOfColumn[column] < 0) sink = column;
+                else i = rowOfColumn[column];
             }
-            while (rowOf[column] != 0);
-            // Flip the matched and unmatched edges along the path back to the start.
-            while (column != 0)
+            u[start] += shortest;
+            for (int row = 0; row < n; row++)
+                if (rowReached[row] && row != start) u[row] += shortest - pathCost[assignment[row]];
+            for (int j = 0; j < m; j++)
+                if (columnReached[j]) v[j] -= shortest - pathCost[j];
+            // Flip the matched and unmatched edges along the path back to the start row.
+            for (int column = sink; ;)
             {
-                int back = previous[column];
-                rowOf[column] = rowOf[back];
-                column = back;
+                int row = previousRow[column];
+                rowOfColumn[column] = row;
+                (assignment[row], column) = (column, assignment[row]);
+                if (row == start) break;
             }
         }
-        var assignment = new int[n];
-        for (int j = 1; j <= m; j++)
-            if (rowOf[j] != 0) assignment[rowOf[j] - 1] = j - 1;
         return assignment;
     }
 }
