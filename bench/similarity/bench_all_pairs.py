@@ -8,7 +8,7 @@ each is a shared 20-dimensional signal through its own random map plus noise, ro
 same numbers. Symmetric measures visit L (L + 1) / 2 pairs on both sides, asymmetric ones (pwcca, cycle-knn, cknna) L^2.
 
 Usage, from the repository root: /usr/bin/python3 bench/similarity/bench_all_pairs.py [N] [MEASURES] [OUT]
-(defaults 2000, every measure, /tmp/similarity-all-pairs; MEASURES comma-separated). Builds the CLI in Release first.
+(defaults 2000, every measure, /tmp/similarity-all-pairs; MEASURES comma-separated, run in that order). Builds the CLI in Release first.
 Prints one line per measure: times, the ratio, the largest difference between the two matrices, the 1-minute load.
 """
 import json, os, subprocess, sys, time
@@ -60,9 +60,8 @@ cases = [
 ]
 L = len(layers)
 print(f"N={n} L={L} widths={widths} cores={os.cpu_count()}", flush=True)
-for name, extra, symmetric, f in cases:
-    if chosen and name not in chosen:
-        continue
+by_name = {c[0]: c for c in cases}
+for name, extra, symmetric, f in [by_name[m] for m in (chosen or by_name)]:  # in the order asked for
     load_before = os.getloadavg()[0]
     r = subprocess.run([os.path.join(out, "cli", "subspace"), "similarity", "--measure", name, *extra, "--layer", *paths],
                        check=True, capture_output=True, text=True)
