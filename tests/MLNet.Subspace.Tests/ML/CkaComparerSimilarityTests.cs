@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using MLNet.Subspace.ML;
 using MLNet.Subspace.Numerics.Cka;
@@ -10,20 +9,9 @@ namespace MLNet.Subspace.Tests.ML;
 /// <summary>CkaComparer with a similarity measure instead of CKA: the same matrix as the measure on the columns, named by layer, the measure recorded.</summary>
 public class CkaComparerSimilarityTests
 {
-    private static readonly string[] Layers = ["conv1", "conv2", "conv3"];
+    private static readonly string[] Layers = CkaComparerTests.Layers;
 
-    private static (IDataView View, List<Tensor> Tensors) Activations(int rows, int seed)
-    {
-        var g = new TorchSharp.torch.Generator((ulong)seed);
-        var a = randn(rows, 6, float32, generator: g);
-        var b = tanh(a.mm(randn(6, 9, float32, generator: g)));
-        var c = b.mm(randn(9, 4, float32, generator: g)) + 0.3f * randn(rows, 4, float32, generator: g);
-        var tensors = new List<Tensor> { a, b, c };
-        var builder = InMemoryDataView.Create(rows);
-        for (int l = 0; l < 3; l++)
-            builder.AddVector(Layers[l], tensors[l].data<float>().ToArray(), [(int)tensors[l].shape[1]]);
-        return (builder.Build(), tensors);
-    }
+    private static (IDataView View, List<Tensor> Tensors) Activations(int rows, int seed) => CkaComparerTests.Activations(rows, seed);
 
     [Fact]
     public void One_View_Gives_The_Measure_Of_Every_Pair_Named_By_Layer()
