@@ -69,11 +69,11 @@ public static class Cca
         => Correlations(x, y, ridge).Average();
 
     /// <summary>
-    /// A representation's centred column space as N x k orthonormal directions, each scaled by a measure's weight: the
-    /// per-layer half of CCA, SVCCA, PWCCA, Procrustes and the shape metric, whose pair step works on
-    /// <c>Basis_x^T Basis_y</c> alone.
+    /// A representation's centred column space as an N x k matrix whose product with another's, <c>Basis_x^T Basis_y</c>,
+    /// is all the pair step of CCA, SVCCA, PWCCA, Procrustes and the shape metric needs: orthonormal directions scaled by
+    /// the measure's weights, or for Procrustes the centred matrix itself scaled to unit norm (same singular values, no SVD).
     /// </summary>
-    /// <param name="basis">N x k: the left singular vectors of the centred matrix, column i scaled by the measure's weight w_i.</param>
+    /// <param name="basis">N x k: the left singular vectors of the centred matrix, column i scaled by the measure's weight w_i (Procrustes: X_c / ||X_c||_F).</param>
     /// <param name="count">How many correlations a pair with this layer has at most (the rank, or SVCCA's kept k).</param>
     /// <param name="loadings">k x d: S V^T, the centred columns in the basis (PWCCA's weights need them); null otherwise.</param>
     /// <param name="rows">N.</param>
@@ -146,6 +146,23 @@ public static class Cca
         double tolerance = top * Math.Max(x.shape[0], x.shape[1]) * MachineEpsilon;
         int rank = (int)(s > tolerance).sum().item<long>();
         return new Basis(u[.., ..rank], s[..rank], vh[..rank, ..], rank);
+    }
+
+    /// <summary>
+    /// The column-centred float64 matrix and its Frobenius norm, refusing a representation whose every column is constant
+    /// (the per-layer half of Procrustes, the alpha = 1 shape metric and the permutation metric). Cost O(N d).
+    /// </summary>
+    /// <exception cref="DegenerateCkaException">The centred matrix is zero.</exception>
+    internal static (Tensor Centred, double Norm) Centred(Tensor x, string name, string measure)
+    {
+        var x64 = x.to_type(float64);
+        double size = x64.norm().item<double>();
+        var xc = x64 - x64.mean([0], keepdim: true);
+        double norm = xc.norm().item<double>();
+        if (!(norm > ConstantTolerance * size))
+            throw new DegenerateCkaException(
+                $"{measure} is undefined: every column of '{name}' is constant, so the centred representation is zero and cannot be scaled to unit norm; it needs at least one column that varies over the N inputs.");
+        return (xc, norm);
     }
 
     /// <summary>Checks two N x d representations: 2-D, at least 2 rows, the same rows, finite.</summary>

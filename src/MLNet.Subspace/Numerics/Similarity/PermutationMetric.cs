@@ -69,13 +69,7 @@ public static class PermutationMetric
     /// <summary>Centres the columns (float64) and takes the norm, refusing a constant representation. Cost O(N d).</summary>
     internal static Centred Prepare(Tensor x, string name)
     {
-        var x64 = x.to_type(float64);
-        double size = x64.norm().item<double>();
-        var xc = x64 - x64.mean([0], keepdim: true);
-        double norm = xc.norm().item<double>();
-        if (!(norm > Cca.ConstantTolerance * size))
-            throw new DegenerateCkaException(
-                $"The permutation metric is undefined: every column of '{name}' is constant, so the centred representation is zero and cannot be scaled to unit norm; it needs at least one column that varies over the N inputs.");
+        var (xc, norm) = Cca.Centred(x, name, "The permutation metric");
         return new Centred(xc, norm, x.shape[0]);
     }
 

@@ -15,9 +15,9 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// in [0, 2]: 0 when Y is a rotation (or reflection) of X up to shift and scale. It is symmetric and
 /// invariant to orthogonal maps of either side, to shifts and to a positive scale. The angular form
 /// arccos ||X^T Y||_* is <see cref="ShapeMetric.AngularDistance"/> with alpha = 1.</para>
-/// <para>Cost: each side's thin SVD, O(N d min(N, d)), then O(N r_x r_y) for the product of the two scaled bases and
-/// O(r_x r_y min(r_x, r_y)) for its singular values (r = min(N, d) at most); memory O(N (r_x + r_y)). The SVD is the
-/// per-layer half, so all pairs of L layers do L of them.</para>
+/// <para>Cost: O(N dx dy) for X^T Y and O(dx dy min(dx, dy)) for its singular values; memory O(dx dy). Centring and
+/// scaling are the per-layer half (O(N d)); the pair step is the whole SVD, so all pairs of L layers save little over
+/// calling this per pair.</para>
 /// <para>Degenerate inputs: as <see cref="Cca"/>; a representation with every column constant cannot be
 /// normalised and throws a <see cref="DegenerateCkaException"/>.</para>
 /// </remarks>
@@ -43,13 +43,17 @@ public static class Procrustes
     }
 
     /// <summary>
-    /// Procrustes' per-layer work: the centred basis scaled by s / ||s||, so Basis_x^T Basis_y has the singular values of
-    /// X_c^T Y_c / (||X_c||_F ||Y_c||_F) (X_c = U S V^T and the orthogonal V factors do not change them). Cost O(N d min(N, d)).
+    /// Procrustes' per-layer work: X_c / ||X_c||_F, so the pair step is the nuclear norm of X_c^T Y_c / (||X_c|| ||Y_c||).
+    /// No SVD per layer: an SVD basis would make the pair's product r_x x r_y instead of dx x dy, which saves nothing
+    /// while d &lt;= N and costs an O(N d min(N, d)) factorisation per layer. Cost O(N d).
     /// </summary>
-    internal static Cca.Directions Prepare(Tensor x, string name)
+    internal static Cca.Directions Prepare(Tensor x, string name) => Prepare(x, name, "The Procrustes distance");
+
+    /// <summary><see cref="Prepare(Tensor, string)"/> with the measure named in the message (the alpha = 1 shape metric shares it).</summary>
+    internal static Cca.Directions Prepare(Tensor x, string name, string measure)
     {
-        var basis = Cca.CentredBasis(x, name, "The Procrustes distance");
-        return new Cca.Directions(basis.U * (basis.S / basis.S.norm()).unsqueeze(0), basis.Rank, null, x.shape[0]);
+        var (xc, norm) = Cca.Centred(x, name, measure);
+        return new Cca.Directions(xc / norm, (int)x.shape[1], null, x.shape[0]);
     }
 
     /// <summary>The normalised nuclear norm of two prepared layers, in [0, 1]. Cost O(N r_x r_y + r_x r_y min(r_x, r_y)).</summary>

@@ -51,6 +51,8 @@ public static class ShapeMetric
     /// </summary>
     internal static Cca.Directions Prepare(Tensor x, string name, double alpha)
     {
+        // alpha = 1 does not whiten: U S / ||S|| and X_c / ||X_c|| give the same singular values, and the latter needs no SVD.
+        if (alpha == 1) return Procrustes.Prepare(x, name, "The shape metric");
         var basis = Cca.CentredBasis(x, name, "The shape metric");
         var g = basis.S * alpha + (1 - alpha);
         return new Cca.Directions(basis.U * (g / g.norm()).unsqueeze(0), basis.Rank, null, x.shape[0]);
