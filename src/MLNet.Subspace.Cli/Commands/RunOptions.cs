@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Similarity;
 using MLNet.Subspace.Pipeline;
 
 namespace MLNet.Subspace.Cli.Commands;
@@ -17,6 +18,7 @@ internal sealed class RunOptions
     private readonly SscOptionsBinder _ssc = new();
     private readonly Option<double> _threshold = new("--settle-threshold") { Description = "A layer has settled from the first epoch whose similarity to the final epoch stays at or above this.", DefaultValueFactory = _ => Settling.DefaultThreshold };
     private readonly Option<string[]> _layers = new("--layer") { Description = "Analyse only these layers (repeatable); default every Conv2d, shortcut convs included.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string[]> _similarity = new("--similarity") { Description = $"Also show these layer-similarity measures' heatmaps beside SSC-CKA (comma-separated or repeated; each with its defaults, as subspace similarity --measure): {SimilarityOptions.MeasureNames}.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Seed };
 
     public static RunOptions Create() => new();
@@ -37,7 +39,7 @@ internal sealed class RunOptions
         }
         command.Options.Add(_probes);
         _ssc.AddTo(command);
-        foreach (var option in new Option[] { _threshold, _layers, _seed }) command.Options.Add(option);
+        foreach (var option in new Option[] { _threshold, _layers, _similarity, _seed }) command.Options.Add(option);
     }
 
     public AnalysisRunOptions Read(ParseResult result)
@@ -61,5 +63,9 @@ internal sealed class RunOptions
         SettlingThreshold = result.GetValue(_threshold),
         Layers = result.GetValue(_layers) is { Length: > 0 } layers ? layers : null,
         Seed = result.GetValue(_seed),
+        Similarities = (result.GetValue(_similarity) ?? [])
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(name => new SimilarityOptions { Measure = SimilarityOptions.ParseMeasure(name, "--similarity") })
+            .ToList(),
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Subspace.Numerics;
 using MLNet.Subspace.Numerics.Cka;
+using MLNet.Subspace.Numerics.Similarity;
 using static TorchSharp.torch;
 
 namespace MLNet.Subspace.ML;
@@ -30,6 +31,12 @@ namespace MLNet.Subspace.ML;
 /// </list>
 /// <para>Undefined entries (a constant layer, an empty graph) are NaN and <see cref="CkaComparison.Reasons"/>
 /// says why; mismatched row counts are errors naming both counts.</para>
+/// <para><b>Any other measure.</b> With <see cref="Options.Similarity"/> set, vector columns are compared by that measure
+/// instead (CCA, SVCCA, PWCCA, Procrustes, shape metrics, RSA, k-NN alignment; see <see cref="SimilarityOptions"/>): all
+/// rows are read at once, each column's own work (centring, SVD basis, RDM, neighbour lists) is done once and every pair
+/// takes only the measure's pair step; the result records the measure and its settings in
+/// <see cref="CkaComparison.Measure"/>. Memory: the prepared columns together (refused beforehand when they would not fit).
+/// A degenerate column (constant, too few rows for k) is an error naming the column, not NaN.</para>
 /// <para>References: Kornblith et al., ICML 2019; Nguyen, Raghu, Kornblith, ICLR 2021 (minibatch CKA).</para>
 /// </remarks>
 public sealed class CkaComparer
@@ -65,6 +72,13 @@ public sealed class CkaComparer
         /// <summary>Ceiling for one batch's stacked kernels (L n^2 x 8 bytes). Default <see cref="Defaults.MaximumMemoryBytes"/>.</summary>
         public long MaximumMemoryBytes { get; set; } = Defaults.MaximumMemoryBytes;
 
+        /// <summary>
+        /// A layer-similarity measure to use instead of CKA for vector columns, with its settings; null (the default) keeps
+        /// CKA with <see cref="Kernel"/>. When set, <see cref="Kernel"/>, <see cref="Debiased"/> and <see cref="MinibatchSize"/>
+        /// must keep their defaults (they belong to CKA), and affinity graphs cannot be compared.
+        /// </summary>
+        public SimilarityOptions? Similarity { get; set; }
+
         internal Options Clone() => (Options)MemberwiseClone();
 
         internal void Validate()
@@ -77,6 +91,10 @@ public sealed class CkaComparer
                 throw new ArgumentOutOfRangeException(nameof(MinibatchSize), $"The 'MinibatchSize' option of CkaComparer must be an integer of at least 4, or null for all rows. Got {size} instead.");
             if (MaximumMemoryBytes <= 0)
                 throw new ArgumentOutOfRangeException(nameof(MaximumMemoryBytes), $"The 'MaximumMemoryBytes' option of CkaComparer must be greater than 0. Got {MaximumMemoryBytes} instead.");
+            if (Similarity is null) return;
+            Similarity.Validate();
+            if (Kernel != Defaults.Kernel || Debiased != Defaults.Debiased || MinibatchSize is not null)
+                throw new ArgumentException($"The 'Kernel', 'Debiased' and 'MinibatchSize' options of CkaComparer apply to CKA only, but 'Similarity' is set ({Similarity.Describe()}); leave them at their defaults, or set 'Similarity' to null for CKA.");
         }
 
         /// <summary>The kernel in words, as recorded in results.</summary>
@@ -105,6 +123,13 @@ public sealed class CkaComparer
         CheckColumns(columns);
         var clock = Stopwatch.StartNew();
         var sizes = columns.Select(c => VectorColumn.CheckSchema(data.Schema, c)).ToArray();
+        if (_options.Similarity is { } similarity)
+        {
+            using var all = new BatchReader(data, columns, sizes, "data");
+            var (n, layers) = ReadAll(all, columns, sizes);
+            var values = PairwiseSimilarity.Compute(similarity, n, layers);
+            return Result(new CkaMatrix(values, columns, columns, [], 1, n), clock, "columns of one view");
+        }
         var accumulator = new HsicAccumulator(columns.Length, columns);
         using var reader = new BatchReader(data, columns, sizes, "data");
         Stream(accumulator, [reader]);
@@ -128,6 +153,17 @@ public sealed class CkaComparer
         var sizesFirst = columns.Select(c => VectorColumn.CheckSchema(first.Schema, c)).ToArray();
         var sizesSecond = columns.Select(c => VectorColumn.CheckSchema(second.Schema, c)).ToArray();
         int l = columns.Length;
+        if (_options.Similarity is { } similarity)
+        {
+            using var readerFirst = new BatchReader(first, columns, sizesFirst, "first");
+            using var readerSecond = new BatchReader(second, columns, sizesSecond, "second");
+            var (n, rows) = ReadAll(readerFirst, columns, sizesFirst);
+            var (nSecond, cols) = ReadAll(readerSecond, columns, sizesSecond);
+            if (n != nSecond)
+                throw new ArgumentException($"The first view has {n} rows but the second has {nSecond} rows; {SimilarityOptions.MeasureName(similarity.Measure)} compares the same N inputs, so the row counts must match.");
+            var values = PairwiseSimilarity.Compute(similarity, n, rows, cols);
+            return Result(new CkaMatrix(values, columns, columns, [], 1, n), clock, "same columns across two views (rows: first, columns: second)");
+        }
         var names = columns.Select(c => c + " (first)").Concat(columns.Select(c => c + " (second)")).ToList();
         var accumulator = new HsicAccumulator(2 * l, names);
         using var a = new BatchReader(first, columns, sizesFirst, "first");
@@ -150,6 +186,8 @@ public sealed class CkaComparer
         if (names.Count != graphs.Count)
             throw new ArgumentException($"Got {names.Count} names for {graphs.Count} graphs; give one name per graph.", nameof(names));
         CheckColumns(names.ToArray(), minimum: 1);
+        if (_options.Similarity is not null)
+            throw new ArgumentException($"Affinity graphs are compared by SSC-CKA only; the 'Similarity' option ({_options.Similarity.Describe()}) applies to vector columns. Use a comparer without it for graphs.");
         var clock = Stopwatch.StartNew();
         return Result(GraphCka.Matrix(graphs, _options.Debiased, names), clock, "affinity graphs as kernels (SSC-CKA)");
     }
@@ -180,6 +218,15 @@ public sealed class CkaComparer
             }
             if (n < batch) return rows;
         }
+    }
+
+    /// <summary>Every row of the columns at once, as layers for <see cref="PairwiseSimilarity"/> (float32 values, float64 inside the measure).</summary>
+    private static (long Rows, List<LayerInput> Layers) ReadAll(BatchReader reader, string[] columns, int[] sizes)
+    {
+        int n = reader.Fill(int.MaxValue);
+        var values = reader.Values();
+        var layers = columns.Select((c, i) => new LayerInput(c, sizes[i], () => tensor(values[i], [n, sizes[i]]))).ToList();
+        return (n, layers);
     }
 
     private CkaComparison Result(CkaMatrix matrix, Stopwatch clock, string mode)
@@ -257,6 +304,9 @@ public sealed class CkaComparer
             Finished = true;
             return rest;
         }
+
+        /// <summary>The rows read by the last <see cref="Fill"/>, one row-major array per column.</summary>
+        public IReadOnlyList<float[]> Values() => _rows;
 
         public IEnumerable<Tensor> Tensors()
         {

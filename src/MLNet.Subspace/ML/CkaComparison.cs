@@ -22,6 +22,8 @@ public sealed class CkaComparison
         Mode = mode;
         Seconds = seconds;
         Kernel = mode.Contains("graphs", StringComparison.Ordinal) ? "graph (affinity as kernel)" : options.Describe();
+        Measure = options.Similarity?.Describe() ?? $"cka ({Kernel})";
+        HigherIsMoreSimilar = options.Similarity?.HigherIsMoreSimilar ?? true;
         Matrix = ToDataFrame();
     }
 
@@ -43,8 +45,14 @@ public sealed class CkaComparison
     /// <summary>The options used (a copy: kernel, threshold, debiased, minibatch size, memory ceiling).</summary>
     public CkaComparer.Options Options { get; }
 
-    /// <summary>The kernel in words: "linear", "rbf(threshold=t)" or "graph (affinity as kernel)".</summary>
+    /// <summary>The CKA kernel in words: "linear", "rbf(threshold=t)" or "graph (affinity as kernel)" (not used when <see cref="CkaComparer.Options.Similarity"/> is set; see <see cref="Measure"/>).</summary>
     public string Kernel { get; }
+
+    /// <summary>The measure and its settings: <see cref="Numerics.Similarity.SimilarityOptions.Describe"/> of <see cref="CkaComparer.Options.Similarity"/> when it is set (e.g. "svcca(keep=0.99)"), otherwise "cka" and the kernel (e.g. "cka (linear)").</summary>
+    public string Measure { get; }
+
+    /// <summary>Whether larger values mean more alike (false for the distances: Procrustes, the shape and permutation metrics).</summary>
+    public bool HigherIsMoreSimilar { get; }
 
     /// <summary>What was compared: columns of one view, the same columns across two views, or graphs.</summary>
     public string Mode { get; }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNet.Subspace.Numerics.Cka;
+using MLNet.Subspace.Numerics.Similarity;
 using Comparer = MLNet.Subspace.ML.CkaComparer;
 
 namespace MLNet.Subspace.ML;
@@ -32,5 +33,19 @@ public static partial class SubspaceCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return new Comparer(options);
+    }
+
+    /// <summary>A <see cref="Comparer"/> that compares vector columns by any layer-similarity measure instead of CKA (see <see cref="Comparer.Options.Similarity"/>).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="similarity">The measure and its settings.</param>
+    /// <returns>The comparer.</returns>
+    /// <example><code>
+    /// var svcca = mlContext.Transforms.CkaComparer(new SimilarityOptions { Measure = SimilarityMeasure.Svcca }).Compare(activations, "conv1", "conv2", "conv3");
+    /// Console.WriteLine($"{svcca.Measure}: {svcca.Matrix.ToText()}");
+    /// </code></example>
+    public static Comparer CkaComparer(this TransformsCatalog catalog, SimilarityOptions similarity)
+    {
+        ArgumentNullException.ThrowIfNull(similarity);
+        return CkaComparer(catalog, new Comparer.Options { Similarity = similarity });
     }
 }

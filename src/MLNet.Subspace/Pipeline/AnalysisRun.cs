@@ -203,7 +203,8 @@ public static class AnalysisRun
             Architecture: ArchitectureAnalysis.Run(final.Graphs),
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
             Embeddings: classifies ? LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed) : [],
-            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0))
+            Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0),
+            Similarities: options.Similarities.Select(s => LayerSimilarity.Compute(final.Activations, s)).ToList())
         {
             NetworkClassifiesProbes = classifies,
         };

@@ -2,6 +2,7 @@ using System.Globalization;
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Similarity;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Torch;
 
@@ -79,6 +80,10 @@ public sealed class AnalysisRunOptions
     /// <summary>Layers to analyse by name; null means every Conv2d (shortcut convs included).</summary>
     public IReadOnlyList<string>? Layers { get; set; }
 
+    /// <summary>Layer-similarity measures whose L x L heatmaps the report shows beside SSC-CKA (over the final model's
+    /// activations, each with its settings); empty by default.</summary>
+    public IReadOnlyList<SimilarityOptions> Similarities { get; set; } = [];
+
     /// <summary>Device override; null follows the MLContext.</summary>
     public DeviceOptions? Device { get; set; }
 
@@ -98,9 +103,19 @@ public sealed class AnalysisRunOptions
         Check(MisclassifiedCases >= 0, nameof(MisclassifiedCases), "0 or more", MisclassifiedCases);
         Check(Ssc is not null, nameof(Ssc), "an SscOptions", "null");
         Ssc!.Validate();
+        Check(Similarities is not null && Similarities.All(s => s is not null), nameof(Similarities), "a list of SimilarityOptions (empty for none)", "null");
+        foreach (var similarity in Similarities!) similarity.Validate();
     }
 
-    internal Dictionary<string, string> Describe() => new()
+    internal Dictionary<string, string> Describe()
+    {
+        var described = Described();
+        // Only when asked for, so the manifests of runs without extra measures stay as they were.
+        if (Similarities.Count > 0) described["similarities"] = string.Join("; ", Similarities.Select(s => s.Describe()));
+        return described;
+    }
+
+    private Dictionary<string, string> Described() => new()
     {
         ["model"] = Model,
         ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),

@@ -14,6 +14,7 @@ namespace MLNet.Subspace.Reporting;
 /// <param name="Dynamics">Per-epoch comparison with the final model, or null with a single snapshot.</param>
 /// <param name="Embeddings">2-D embeddings of correctly classified inputs.</param>
 /// <param name="Neighbourhoods">Misclassifications explained and SSC-vs-network agreement.</param>
+/// <param name="Similarities">Extra layer-similarity matrices shown beside SSC-CKA (final model), or null for none.</param>
 public sealed record AnalysisFindings(
     string Title,
     string Description,
@@ -23,7 +24,8 @@ public sealed record AnalysisFindings(
     ArchitectureResult Architecture,
     DynamicsResult? Dynamics,
     IReadOnlyList<LayerEmbedding> Embeddings,
-    NeighbourhoodResult Neighbourhoods)
+    NeighbourhoodResult Neighbourhoods,
+    IReadOnlyList<SimilarityMatrix>? Similarities = null)
 {
     /// <summary>False when the network's output does not score the probes' classes (an ImageNet featurizer read on
     /// Fashion-MNIST): its accuracy and its agreement with SSC then mean nothing, and the report and console say so.</summary>

@@ -57,6 +57,7 @@ public static class AnalysisReport
             .Paragraph($"Block structure: {arch.Blocks.Count} contiguous block(s), score {Fmt(arch.Blocks.Score)} (mean within-block similarity {Fmt(arch.Blocks.WithinMean)}, between {Fmt(arch.Blocks.BetweenMean)}).")
             .Table(arch.BlockTable, "Diagonal blocks (blocks.csv)")
             .Table(arch.Matrix, "SSC-CKA matrix (ssc_cka.csv)");
+        WriteSimilarities(findings.Similarities ?? [], folder, figures, report);
 
         if (findings.Dynamics is { } dynamics)
         {
@@ -132,6 +133,25 @@ public static class AnalysisReport
             new DoubleDataFrameColumn(SummaryColumns.SscAccuracy, [a.SscAccuracy]),
             new DoubleDataFrameColumn(SummaryColumns.NetworkAccuracy, [a.NetworkAccuracy]),
             new DoubleDataFrameColumn(SummaryColumns.Agreement, [a.Agreement]));
+    }
+
+    /// <summary>Each extra measure's heatmap and table beside SSC-CKA: similarity_&lt;i&gt;_&lt;measure&gt;.csv and its SVG.</summary>
+    private static void WriteSimilarities(IReadOnlyList<SimilarityMatrix> similarities, string folder, string figures, HtmlReport report)
+    {
+        for (int m = 0; m < similarities.Count; m++)
+        {
+            var similarity = similarities[m];
+            string name = FormattableString.Invariant($"similarity_{m + 1}_{similarity.Measure.Split('(')[0]}");
+            DataFrameIO.SaveCsv(similarity.Table, Path.Combine(folder, name + ".csv"));
+            var values = similarity.Values.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+            // Similarities on their usual [0, 1] scale unless they leave it (RSA can be negative); distances from 0 to their largest.
+            double low = similarity.HigherIsMoreSimilar ? Math.Min(0, values.Min()) : 0, high = similarity.HigherIsMoreSimilar ? Math.Max(1, values.Max()) : Math.Max(values.Max(), 1e-12);
+            var heatmap = Plots.Heatmap($"{similarity.Measure} between layers", similarity.Values, similarity.Layers.Select((_, i) => i.ToString(CultureInfo.InvariantCulture)).ToArray(), low, high);
+            Plots.SaveSvg(Path.Combine(figures, name + "_heatmap.svg"), heatmap, 560, 480);
+            string reading = similarity.HigherIsMoreSimilar ? "darker = more alike" : "a distance: darker = more different";
+            report.Figure(heatmap, $"{similarity.Measure} of every pair of layers' activations (final model; {reading}); layer 0 at the top-left, beside SSC-CKA above.", 560, 480)
+                .Table(similarity.Table, $"{similarity.Measure} matrix ({name}.csv)");
+        }
     }
 
     private static DataFrame TrainingTable(IReadOnlyList<EpochMetrics> training) => new(

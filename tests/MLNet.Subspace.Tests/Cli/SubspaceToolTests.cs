@@ -101,6 +101,7 @@ public class SubspaceToolTests
     [InlineData("analyze --model smallcnn-2-8 --snapshots {t}/nowhere --out run", "{t}/nowhere")]
     [InlineData("analyze --model smallcnn-2-8 --snapshots empty-folder --out run", "empty-folder")]
     [InlineData("analyze --model lenet --weights random.pt --out run", "'lenet'")]
+    [InlineData("analyze --model smallcnn-2-8 --weights random.pt --similarity svcca,cka --out run", "'--similarity' option must be one of linear-cka")]
     // compare and report
     [InlineData("compare --run a=corrupt-table --out out", "--run")]
     [InlineData("report --run {t}/nowhere --out out", "{t}/nowhere")]
@@ -129,6 +130,10 @@ public class SubspaceToolTests
     [InlineData("similarity --x ok.csv --y ok.csv --measure cka", "'--measure' option must be one of linear-cka")]
     [InlineData("similarity --x ok.csv --y ok.csv --measure svcca --keep 2", "'--keep' option must be a number in (0, 1]")]
     [InlineData("similarity --x ok.csv --y sym.csv", "sym.csv")]
+    [InlineData("similarity --x ok.csv --y ok.csv --layer ok.csv --layer ok.csv", "either --x and --y (one pair) or --layer files")]
+    [InlineData("similarity --layer ok.csv", "--layer needs at least 2 files")]
+    [InlineData("similarity --layer ok.csv --layer sym.csv", "sym.csv")]
+    [InlineData("similarity --measure svcca", "Give --x and --y")]
     [InlineData("cka --x ok.csv --y ok.csv --gram", "ok.csv is 4 x 2")]
     // modularity
     [InlineData("modularity --w {t}/missing.csv --y y4.csv", "{t}/missing.csv")]
@@ -189,6 +194,22 @@ public class SubspaceToolTests
         using var json = System.Text.Json.JsonDocument.Parse(stdout.Trim());
         Assert.Equal("linear-cka", json.RootElement.GetProperty("measure").GetString());
         Assert.Equal(1.0, json.RootElement.GetProperty("value").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Similarity_Of_Layers_Prints_The_Matrix_Of_Every_Pair()
+    {
+        using var temp = BadInputFolder();
+
+        var (code, stdout, stderr) = SubspaceSplit("similarity --measure procrustes --layer ok.csv ok.csv", temp.Path);
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        using var json = System.Text.Json.JsonDocument.Parse(stdout.Trim());
+        Assert.Equal("procrustes", json.RootElement.GetProperty("measure").GetString());
+        var values = json.RootElement.GetProperty("values");
+        Assert.Equal(2, values.GetArrayLength());
+        Assert.Equal(0.0, values[0][1].GetDouble(), 10);
+        Assert.False(json.RootElement.GetProperty("higher_is_more_similar").GetBoolean());
     }
 
     private static string[] Entries(string folder)

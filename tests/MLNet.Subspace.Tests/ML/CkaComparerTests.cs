@@ -10,10 +10,10 @@ namespace MLNet.Subspace.Tests.ML;
 
 public class CkaComparerTests
 {
-    private static readonly string[] Layers = ["conv1", "conv2", "conv3"];
+    internal static readonly string[] Layers = ["conv1", "conv2", "conv3"];
 
     /// <summary>Three related layers of <paramref name="rows"/> inputs as float arrays and tensors.</summary>
-    private static (IDataView View, List<Tensor> Tensors) Activations(int rows, int seed, bool constantLast = false)
+    internal static (IDataView View, List<Tensor> Tensors) Activations(int rows, int seed, bool constantLast = false)
     {
         var g = new TorchSharp.torch.Generator((ulong)seed);
         var a = randn(rows, 6, float32, generator: g);

@@ -1,5 +1,6 @@
 using MLNet.Subspace.Data;
 using MLNet.Subspace.Models;
+using MLNet.Subspace.Numerics.Similarity;
 using MLNet.Subspace.Pipeline;
 
 namespace MLNet.Subspace.Tests.Pipeline;
@@ -32,14 +33,22 @@ public class AnalysisRunTests
         using var temp = new TempFolder();
         string folder = temp.File("run");
 
-        var first = AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, folder, Small());
+        // Two extra measures beside SSC-CKA: a similarity and a distance.
+        var options = Small();
+        options.Similarities = [new SimilarityOptions { Measure = SimilarityMeasure.Svcca }, new SimilarityOptions { Measure = SimilarityMeasure.Procrustes }];
 
-        foreach (string file in new[] { "report.html", "layerwise.csv", "ssc_cka.csv", "blocks.csv", "dynamics.csv", "settling.csv", "agreement.csv", "neighbours.csv", "training.csv", "manifest.json", "figures/ssc_cka_heatmap.svg" })
+        var first = AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, folder, options);
+
+        foreach (string file in new[] { "report.html", "layerwise.csv", "ssc_cka.csv", "blocks.csv", "dynamics.csv", "settling.csv", "agreement.csv", "neighbours.csv", "training.csv", "manifest.json", "figures/ssc_cka_heatmap.svg",
+                     "similarity_1_svcca.csv", "figures/similarity_1_svcca_heatmap.svg", "similarity_2_procrustes.csv", "figures/similarity_2_procrustes_heatmap.svg" })
             Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing");
         Assert.Equal(3, first.Findings.Layerwise.Table.Rows.Count);
         Assert.Equal(2, first.Findings.Training!.Count);
         string dom = HeadlessChromium.DumpDom(first.ReportPath);
         Assert.Contains("SSC-CKA between layers", dom);
+        Assert.Contains("svcca(keep=0.99) between layers", dom);
+        Assert.Contains("procrustes of every pair of layers' activations (final model; a distance", dom);
+        Assert.Equal(3, first.Findings.Similarities![0].Layers.Count);
         Assert.Contains("fill:rgb(8,29,88)", dom);                       // heatmap diagonal in YlGnBu's darkest colour
         Assert.True(CountOf(dom, "<table>") >= 6, "expected the training, layer, block, matrix, settling, agreement and neighbour tables");
         Assert.Contains("data:image/png;base64,", dom);
@@ -49,7 +58,7 @@ public class AnalysisRunTests
         Assert.EndsWith("solver_iterations,converged", layerwise.Split('\n')[0].TrimEnd('\r')); // wall-clock seconds are in timings.csv
         string graph = Path.Combine(folder, "graphs", "epoch-002", "layer-00.bin"), snapshot = Path.Combine(folder, "snapshots", "epoch-002.pt");
         var (graphWritten, snapshotWritten) = (File.GetLastWriteTimeUtc(graph), File.GetLastWriteTimeUtc(snapshot));
-        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, folder, Small());
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, folder, options);
 
         Assert.Equal(graphWritten, File.GetLastWriteTimeUtc(graph));          // the graph was loaded, not solved again
         Assert.Equal(snapshotWritten, File.GetLastWriteTimeUtc(snapshot));    // the training was not redone

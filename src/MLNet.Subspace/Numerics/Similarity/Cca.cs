@@ -41,19 +41,9 @@ public static class Cca
     public static double[] Correlations(Tensor x, Tensor y, double ridge = 0.0)
     {
         CheckPair(x, y, "CCA");
-        if (!(ridge >= 0) || double.IsInfinity(ridge))
-            throw new ArgumentOutOfRangeException(nameof(ridge), ridge, $"The CCA ridge must be a finite number >= 0. Got {ridge} instead.");
+        CheckRidge(ridge);
         using var scope = NewDisposeScope();
-        var bx = CentredBasis(x, "X", "CCA");
-        var by = CentredBasis(y, "Y", "CCA");
-        var ux = bx.U;
-        var uy = by.U;
-        if (ridge > 0)
-        {
-            ux = ux * (bx.S / (bx.S * bx.S + ridge).sqrt()).unsqueeze(0);
-            uy = uy * (by.S / (by.S * by.S + ridge).sqrt()).unsqueeze(0);
-        }
-        return ToClampedArray(linalg.svdvals(ux.t().mm(uy)), Math.Min(bx.Rank, by.Rank));
+        return PairCorrelations(Prepare(x, "X", ridge), Prepare(y, "Y", ridge));
     }
 
     /// <summary>R²_CCA: the mean of the squared canonical correlations, in [0, 1]; 1 for X against itself.</summary>
@@ -61,8 +51,14 @@ public static class Cca
     /// <param name="y">N x dy features for the same inputs.</param>
     /// <param name="ridge">λ &gt;= 0 (see <see cref="Correlations"/>).</param>
     /// <returns>mean_i ρ_i².</returns>
+    /// <remarks>The sum of the squared correlations is ||U_x^T U_y||_F², so no SVD of the r_x x r_y product is needed: O(N r_x r_y) beside the two bases.</remarks>
     public static double MeanSquaredCorrelation(Tensor x, Tensor y, double ridge = 0.0)
-        => Correlations(x, y, ridge).Average(r => r * r);
+    {
+        CheckPair(x, y, "CCA");
+        CheckRidge(ridge);
+        using var scope = NewDisposeScope();
+        return PairMeanSquaredCorrelation(Prepare(x, "X", ridge), Prepare(y, "Y", ridge));
+    }
 
     /// <summary>The mean canonical correlation, in [0, 1]; 1 for X against itself.</summary>
     /// <param name="x">N x dx features, one input per row.</param>
@@ -71,6 +67,59 @@ public static class Cca
     /// <returns>mean_i ρ_i.</returns>
     public static double MeanCorrelation(Tensor x, Tensor y, double ridge = 0.0)
         => Correlations(x, y, ridge).Average();
+
+    /// <summary>
+    /// A representation's centred column space as an N x k matrix whose product with another's, <c>Basis_x^T Basis_y</c>,
+    /// is all the pair step of CCA, SVCCA, PWCCA, Procrustes and the shape metric needs: orthonormal directions scaled by
+    /// the measure's weights, or for Procrustes the centred matrix itself scaled to unit norm (same singular values, no SVD).
+    /// </summary>
+    /// <param name="basis">N x k: the left singular vectors of the centred matrix, column i scaled by the measure's weight w_i (Procrustes: X_c / ||X_c||_F).</param>
+    /// <param name="count">How many correlations a pair with this layer has at most (the rank, or SVCCA's kept k).</param>
+    /// <param name="loadings">k x d: S V^T, the centred columns in the basis (PWCCA's weights need them); null otherwise.</param>
+    /// <param name="rows">N.</param>
+    internal sealed class Directions(Tensor basis, int count, Tensor? loadings, long rows) : PreparedLayer(rows)
+    {
+        /// <summary>N x k weighted orthonormal directions.</summary>
+        public Tensor Basis { get; } = basis;
+
+        /// <summary>The rank, or SVCCA's kept k.</summary>
+        public int Count { get; } = count;
+
+        /// <summary>k x d loadings S V^T (PWCCA), or null.</summary>
+        public Tensor? Loadings { get; } = loadings;
+
+        /// <inheritdoc/>
+        protected override IEnumerable<Tensor?> Owned => [Basis, Loadings];
+    }
+
+    /// <summary>CCA's per-layer work: the centred basis, scaled by s / sqrt(s² + λ) under a ridge. Cost O(N d min(N, d)).</summary>
+    internal static Directions Prepare(Tensor x, string name, double ridge)
+    {
+        var basis = CentredBasis(x, name, "CCA");
+        var u = ridge > 0 ? basis.U * (basis.S / (basis.S * basis.S + ridge).sqrt()).unsqueeze(0) : basis.U;
+        return new Directions(u, basis.Rank, null, x.shape[0]);
+    }
+
+    /// <summary>The canonical correlations of two prepared layers: the singular values of Basis_x^T Basis_y. Cost O(N k_x k_y + k_x k_y min(k_x, k_y)).</summary>
+    internal static double[] PairCorrelations(Directions x, Directions y)
+        => ToClampedArray(linalg.svdvals(x.Basis.t().mm(y.Basis)), Math.Min(x.Count, y.Count));
+
+    /// <summary>mean ρ² of two prepared layers as ||Basis_x^T Basis_y||_F² / min(k_x, k_y). Cost O(N k_x k_y).</summary>
+    internal static double PairMeanSquaredCorrelation(Directions x, Directions y)
+    {
+        double squares = x.Basis.t().mm(y.Basis).square().sum().item<double>();
+        return Math.Clamp(squares / Math.Min(x.Count, y.Count), 0.0, 1.0);
+    }
+
+    /// <summary>The nuclear norm ||Basis_x^T Basis_y||_* (Procrustes and the shape metric). Cost O(N k_x k_y + k_x k_y min(k_x, k_y)).</summary>
+    internal static double PairNuclearNorm(Directions x, Directions y)
+        => linalg.svdvals(x.Basis.t().mm(y.Basis)).sum().item<double>();
+
+    private static void CheckRidge(double ridge)
+    {
+        if (!(ridge >= 0) || double.IsInfinity(ridge))
+            throw new ArgumentOutOfRangeException(nameof(ridge), ridge, $"The CCA ridge must be a finite number >= 0. Got {ridge} instead.");
+    }
 
     /// <summary>A thin SVD of the column-centred representation, cut to its numerical rank.</summary>
     /// <param name="U">N x r orthonormal basis of the centred column space.</param>
@@ -93,10 +142,27 @@ public static class Cca
         double top = s.shape[0] == 0 ? 0 : s[0].item<double>();
         if (!(top > ConstantTolerance * size))
             throw new DegenerateCkaException(
-                $"{measure} is undefined: every column of '{name}' is constant (its centred rank is 0), so it has no direction to correlate; {measure} needs at least one column that varies over the N inputs.");
+                $"{measure} is undefined: every column of '{name}' is constant (its centred rank is 0), so it has no direction to compare; {measure} needs at least one column that varies over the N inputs.");
         double tolerance = top * Math.Max(x.shape[0], x.shape[1]) * MachineEpsilon;
         int rank = (int)(s > tolerance).sum().item<long>();
         return new Basis(u[.., ..rank], s[..rank], vh[..rank, ..], rank);
+    }
+
+    /// <summary>
+    /// The column-centred float64 matrix and its Frobenius norm, refusing a representation whose every column is constant
+    /// (the per-layer half of Procrustes, the alpha = 1 shape metric and the permutation metric). Cost O(N d).
+    /// </summary>
+    /// <exception cref="DegenerateCkaException">The centred matrix is zero.</exception>
+    internal static (Tensor Centred, double Norm) Centred(Tensor x, string name, string measure)
+    {
+        var x64 = x.to_type(float64);
+        double size = x64.norm().item<double>();
+        var xc = x64 - x64.mean([0], keepdim: true);
+        double norm = xc.norm().item<double>();
+        if (!(norm > ConstantTolerance * size))
+            throw new DegenerateCkaException(
+                $"{measure} is undefined: every column of '{name}' is constant, so the centred representation is zero and cannot be scaled to unit norm; it needs at least one column that varies over the N inputs.");
+        return (xc, norm);
     }
 
     /// <summary>Checks two N x d representations: 2-D, at least 2 rows, the same rows, finite.</summary>
@@ -108,7 +174,8 @@ public static class Cca
             throw new ArgumentException($"X has {x.shape[0]} rows but Y has {y.shape[0]} rows; {measure} compares two representations of the same N inputs, so the row counts must match.");
     }
 
-    private static void CheckOne(Tensor x, string name, string measure)
+    /// <summary>Checks one N x d representation: 2-D, at least 2 rows, at least one column, finite.</summary>
+    internal static void CheckOne(Tensor x, string name, string measure)
     {
         ArgumentNullException.ThrowIfNull(x, name);
         if (x.dim() != 2)

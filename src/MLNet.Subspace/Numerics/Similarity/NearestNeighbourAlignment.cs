@@ -65,10 +65,7 @@ public static class NearestNeighbourAlignment
     {
         CheckPair(x, y, k);
         using var scope = NewDisposeScope();
-        long n = x.shape[0];
-        var maskX = Mask(Neighbours(x, k), n);
-        var maskY = Mask(Neighbours(y, k), n);
-        return ((maskX * maskY).sum(1) / k).mean().item<double>();
+        return PairMutualKnn(Prepare(x, "X", k, withMask: true), Prepare(y, "Y", k, withMask: true));
     }
 
     /// <summary>
@@ -85,12 +82,7 @@ public static class NearestNeighbourAlignment
     {
         CheckPair(x, y, k);
         using var scope = NewDisposeScope();
-        long n = x.shape[0];
-        var knnX = Neighbours(x, k);
-        var knnY = Neighbours(y, k);
-        var cycle = knnX.index_select(0, knnY.flatten()).view(n, k, k);
-        var hit = cycle.eq(arange(n, int64, knnX.device).view(-1, 1, 1)).view(n, -1).any(1);
-        return hit.to_type(float64).mean().item<double>();
+        return PairCycleKnn(Prepare(x, "X", k, withMask: false), Prepare(y, "Y", k, withMask: false));
     }
 
     /// <summary>
@@ -98,7 +90,8 @@ public static class NearestNeighbourAlignment
     /// to mutual neighbours. With K = X X^T and L = Y Y^T, each row's top k entries with the diagonal at -infinity
     /// give masks M_K and M_L; sim(K, L) = HSIC_unbiased((M_K ∘ M_L) ∘ K, (M_K ∘ M_L) ∘ L) (Song et al.'s eq. 5 on
     /// these not necessarily symmetric matrices, exactly as the reference evaluates it) and
-    /// CKNNA = sim(K, L) / (sqrt(sim(K, K) sim(L, L)) + 1e-6). Cost O(N^2 (dx + dy) + N^2 log N) time,
+    /// CKNNA = sim(K, L) / (sqrt(sim(K, K) sim(L, L)) + 1e-6). Not symmetric: the masked Grams are not symmetric, so
+    /// the HSIC's colsum(K~) . rowsum(L~) term changes when X and Y swap. Cost O(N^2 (dx + dy) + N^2 log N) time,
     /// O(N^2) memory (the reference's N x N product in the HSIC is a product of a row-sum and a column-sum here).
     /// </summary>
     /// <param name="x">N x dx, one input per row.</param>
@@ -109,24 +102,97 @@ public static class NearestNeighbourAlignment
     /// sim(L, L) not positive (the reference would return NaN, or a number when both are negative).</exception>
     public static double Cknna(Tensor x, Tensor y, int k)
     {
-        if (k < 2) throw new ArgumentException($"CKNNA needs k >= 2 (as the reference). Got k = {k} instead.", nameof(k));
+        CheckCknnaK(k);
         CheckPair(x, y, k);
-        if (x.shape[0] < 4) throw new ArgumentException($"CKNNA needs at least 4 inputs (its unbiased HSIC divides by N (N - 3)). Got {x.shape[0]} instead.");
+        CheckCknnaRows(x);
         using var scope = NewDisposeScope();
-        long n = x.shape[0];
+        return PairCknna(PrepareCknna(x, "X", k), PrepareCknna(y, "Y", k));
+    }
+
+    /// <summary>
+    /// A representation's neighbourhoods, the per-layer half of the k-NN measures: each input's k neighbours (N x k, nearest
+    /// first), for mutual k-NN also as an N x N 0/1 mask, for CKNNA the Gram matrix, the mask of its top-k entries (diagonal
+    /// at -infinity) and the neighbourhood HSIC of the layer with itself.
+    /// </summary>
+    internal sealed class Neighbourhoods(Tensor neighbours, Tensor? mask, Tensor? gram, double selfHsic, long rows) : PreparedLayer(rows)
+    {
+        /// <summary>N x k neighbour indices (mutual and cycle k-NN).</summary>
+        public Tensor Neighbours { get; } = neighbours;
+
+        /// <summary>N x N 0/1 mask (mutual k-NN float32, CKNNA float64), or null.</summary>
+        public Tensor? Mask { get; } = mask;
+
+        /// <summary>N x N float64 Gram matrix X X^T (CKNNA), or null.</summary>
+        public Tensor? Gram { get; } = gram;
+
+        /// <summary>CKNNA's HSIC of the masked Gram matrix with itself (positive).</summary>
+        public double SelfHsic { get; } = selfHsic;
+
+        /// <inheritdoc/>
+        protected override IEnumerable<Tensor?> Owned => [Neighbours, Mask, Gram];
+    }
+
+    /// <summary>Mutual and cycle k-NN's per-layer work: the neighbour lists (and for mutual k-NN their mask). Cost O(N^2 d + N^2 log N).</summary>
+    internal static Neighbourhoods Prepare(Tensor x, string name, int k, bool withMask)
+    {
+        CheckInput(x, name, k);
+        var neighbours = Neighbours(x, k);
+        var mask = withMask ? Mask(neighbours, x.shape[0], float32) : null;
+        return new Neighbourhoods(neighbours, mask, null, 0, x.shape[0]);
+    }
+
+    /// <summary>Mutual k-NN of two prepared layers: |kNN_X(i) ∩ kNN_Y(i)| read from Y's mask at X's neighbours. Cost O(N k).</summary>
+    internal static double PairMutualKnn(Neighbourhoods x, Neighbourhoods y)
+    {
+        long n = x.Rows, k = x.Neighbours.shape[1];
+        double shared = y.Mask!.gather(1, x.Neighbours).to_type(float64).sum().item<double>();
+        return shared / (n * (double)k);
+    }
+
+    /// <summary>Cycle k-NN of two prepared layers. Cost O(N k^2).</summary>
+    internal static double PairCycleKnn(Neighbourhoods x, Neighbourhoods y)
+    {
+        long n = x.Rows, k = x.Neighbours.shape[1];
+        var cycle = x.Neighbours.index_select(0, y.Neighbours.flatten()).view(n, k, k);
+        var hit = cycle.eq(arange(n, int64, x.Neighbours.device).view(-1, 1, 1)).view(n, -1).any(1);
+        return hit.to_type(float64).mean().item<double>();
+    }
+
+    /// <summary>CKNNA's per-layer work: the Gram matrix, its top-k mask and the layer's neighbourhood HSIC with itself. Cost O(N^2 d + N^2 log N).</summary>
+    /// <exception cref="ArgumentException">That HSIC is not positive (CKNNA would take the square root of it).</exception>
+    internal static Neighbourhoods PrepareCknna(Tensor x, string name, int k)
+    {
+        CheckCknnaK(k);
+        CheckInput(x, name, k);
+        CheckCknnaRows(x);
         var x64 = x.to_type(float64);
-        var y64 = y.to_type(float64);
-        var gramX = x64.mm(x64.t());
-        var gramY = y64.mm(y64.t());
-        var maskX = Mask(TopIndices(FillDiagonal(gramX.clone(), double.NegativeInfinity), k), n);
-        var maskY = Mask(TopIndices(FillDiagonal(gramY.clone(), double.NegativeInfinity), k), n);
-        var maskXY = maskX * maskY;
-        double xy = UnbiasedHsic(maskXY * gramX, maskXY * gramY);
-        double xx = UnbiasedHsic(maskX * gramX, maskX * gramX);
-        double yy = UnbiasedHsic(maskY * gramY, maskY * gramY);
-        if (!(xx > 0)) throw new ArgumentException($"CKNNA is undefined: the neighbourhood HSIC of X with itself is {xx:G6}, not positive (X's k = {k} neighbourhoods carry no centred similarity), so it has no square root.");
-        if (!(yy > 0)) throw new ArgumentException($"CKNNA is undefined: the neighbourhood HSIC of Y with itself is {yy:G6}, not positive (Y's k = {k} neighbourhoods carry no centred similarity), so it has no square root.");
-        return xy / (Math.Sqrt(xx * yy) + CknnaEpsilon);
+        var gram = x64.mm(x64.t());
+        var neighbours = TopIndices(FillDiagonal(gram.clone(), double.NegativeInfinity), k);
+        var mask = Mask(neighbours, x.shape[0], float64);
+        var masked = mask * gram;
+        double self = UnbiasedHsic(masked, masked);
+        if (!(self > 0))
+            throw new ArgumentException($"CKNNA is undefined: the neighbourhood HSIC of {name} with itself is {self:G6}, not positive ({name}'s k = {k} neighbourhoods carry no centred similarity), so it has no square root.");
+        return new Neighbourhoods(neighbours, mask, gram, self, x.shape[0]);
+    }
+
+    /// <summary>CKNNA of two prepared layers: the HSIC on the shared neighbourhoods over the self terms. Cost O(N^2).</summary>
+    internal static double PairCknna(Neighbourhoods x, Neighbourhoods y)
+    {
+        var shared = x.Mask! * y.Mask!;
+        double xy = UnbiasedHsic(shared * x.Gram!, shared * y.Gram!);
+        return xy / (Math.Sqrt(x.SelfHsic * y.SelfHsic) + CknnaEpsilon);
+    }
+
+    private static void CheckCknnaK(int k)
+    {
+        if (k < 2) throw new ArgumentException($"CKNNA needs k >= 2 (as the reference). Got k = {k} instead.", nameof(k));
+    }
+
+    private static void CheckCknnaRows(Tensor x)
+    {
+        if (x.shape[0] < 4)
+            throw new ArgumentException($"CKNNA needs at least 4 inputs (its unbiased HSIC divides by N (N - 3)). Got {x.shape[0]} instead.");
     }
 
     /// <summary>
@@ -153,9 +219,9 @@ public static class NearestNeighbourAlignment
         return indices.narrow(1, 0, k).contiguous();
     }
 
-    /// <summary>The N x N 0/1 float64 matrix with a 1 at (i, j) for each neighbour j of i.</summary>
-    private static Tensor Mask(Tensor neighbours, long n)
-        => zeros(n, n, float64, neighbours.device).scatter_(1, neighbours, ones(neighbours.shape, float64, neighbours.device));
+    /// <summary>The N x N 0/1 matrix with a 1 at (i, j) for each neighbour j of i.</summary>
+    private static Tensor Mask(Tensor neighbours, long n, ScalarType type)
+        => zeros(n, n, type, neighbours.device).scatter_(1, neighbours, ones(neighbours.shape, type, neighbours.device));
 
     private static void CheckInput(Tensor x, string name, int k)
     {

@@ -15,7 +15,9 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// in [0, 2]: 0 when Y is a rotation (or reflection) of X up to shift and scale. It is symmetric and
 /// invariant to orthogonal maps of either side, to shifts and to a positive scale. The angular form
 /// arccos ||X^T Y||_* is <see cref="ShapeMetric.AngularDistance"/> with alpha = 1.</para>
-/// <para>Cost: O(N dx dy) for X^T Y and O(dx dy min(dx, dy)) for its singular values; memory O(dx dy).</para>
+/// <para>Cost: O(N dx dy) for X^T Y and O(dx dy min(dx, dy)) for its singular values; memory O(dx dy). Centring and
+/// scaling are the per-layer half (O(N d)); the pair step is the whole SVD, so all pairs of L layers save little over
+/// calling this per pair.</para>
 /// <para>Degenerate inputs: as <see cref="Cca"/>; a representation with every column constant cannot be
 /// normalised and throws a <see cref="DegenerateCkaException"/>.</para>
 /// </remarks>
@@ -37,20 +39,26 @@ public static class Procrustes
     {
         Cca.CheckPair(x, y, "The Procrustes distance");
         using var scope = NewDisposeScope();
-        var xc = Normalised(x, "X");
-        var yc = Normalised(y, "Y");
-        return Math.Clamp(linalg.svdvals(xc.t().mm(yc)).sum().item<double>(), 0.0, 1.0);
+        return PairNuclearNorm(Prepare(x, "X"), Prepare(y, "Y"));
     }
 
-    private static Tensor Normalised(Tensor x, string name)
+    /// <summary>
+    /// Procrustes' per-layer work: X_c / ||X_c||_F, so the pair step is the nuclear norm of X_c^T Y_c / (||X_c|| ||Y_c||).
+    /// No SVD per layer: an SVD basis would make the pair's product r_x x r_y instead of dx x dy, which saves nothing
+    /// while d &lt;= N and costs an O(N d min(N, d)) factorisation per layer. Cost O(N d).
+    /// </summary>
+    internal static Cca.Directions Prepare(Tensor x, string name) => Prepare(x, name, "The Procrustes distance");
+
+    /// <summary><see cref="Prepare(Tensor, string)"/> with the measure named in the message (the alpha = 1 shape metric shares it).</summary>
+    internal static Cca.Directions Prepare(Tensor x, string name, string measure)
     {
-        var x64 = x.to_type(float64);
-        double size = x64.norm().item<double>();
-        var xc = x64 - x64.mean([0], keepdim: true);
-        double norm = xc.norm().item<double>();
-        if (!(norm > Cca.ConstantTolerance * size))
-            throw new DegenerateCkaException(
-                $"The Procrustes distance is undefined: every column of '{name}' is constant, so the centred representation is zero and cannot be scaled to unit norm; it needs at least one column that varies over the N inputs.");
-        return xc / norm;
+        var (xc, norm) = Cca.Centred(x, name, measure);
+        return new Cca.Directions(xc / norm, (int)x.shape[1], null, x.shape[0]);
     }
+
+    /// <summary>The normalised nuclear norm of two prepared layers, in [0, 1]. Cost O(N r_x r_y + r_x r_y min(r_x, r_y)).</summary>
+    internal static double PairNuclearNorm(Cca.Directions x, Cca.Directions y) => Math.Clamp(Cca.PairNuclearNorm(x, y), 0.0, 1.0);
+
+    /// <summary>The distance 2 - 2 ||X^T Y||_* of two prepared layers, in [0, 2].</summary>
+    internal static double PairDistance(Cca.Directions x, Cca.Directions y) => Math.Clamp(2.0 - 2.0 * PairNuclearNorm(x, y), 0.0, 2.0);
 }

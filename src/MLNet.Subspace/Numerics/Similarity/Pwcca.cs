@@ -39,6 +39,21 @@ public static class Pwcca
     /// <exception cref="DegenerateCkaException">A representation is constant.</exception>
     public static double Compute(Tensor x, Tensor y)
     {
+        Cca.CheckPair(x, y, "PWCCA");
+        using var scope = NewDisposeScope();
+        return Pair(Prepare(x, "X"), Prepare(y, "Y"));
+    }
+
+    /// <summary>PWCCA's per-layer work: the centred basis and its loadings S V^T. Cost O(N d min(N, d)).</summary>
+    internal static Cca.Directions Prepare(Tensor x, string name)
+    {
+        var basis = Cca.CentredBasis(x, name, "PWCCA");
+        return new Cca.Directions(basis.U, basis.Rank, basis.S.unsqueeze(1) * basis.Vh, x.shape[0]);
+    }
+
+    /// <summary>PWCCA of two prepared layers. Cost O(N r_x r_y + r_x r_y min(r_x, r_y) + r² d).</summary>
+    internal static double Pair(Cca.Directions x, Cca.Directions y)
+    {
         var (rho, weights) = Solve(x, y);
         double sum = 0;
         for (int i = 0; i < rho.Length; i++) sum += weights[i] * rho[i];
@@ -49,13 +64,17 @@ public static class Pwcca
     {
         Cca.CheckPair(x, y, "PWCCA");
         using var scope = NewDisposeScope();
-        var bx = Cca.CentredBasis(x, "X", "PWCCA");
-        var by = Cca.CentredBasis(y, "Y", "PWCCA");
-        var (a, s, bh) = linalg.svd(bx.U.t().mm(by.U), fullMatrices: false);
-        int k = Math.Min(bx.Rank, by.Rank);
+        return Solve(Prepare(x, "X"), Prepare(y, "Y"));
+    }
+
+    private static (double[] Rho, double[] Weights) Solve(Cca.Directions bx, Cca.Directions by)
+    {
+        using var scope = NewDisposeScope();
+        var (a, s, bh) = linalg.svd(bx.Basis.t().mm(by.Basis), fullMatrices: false);
+        int k = Math.Min(bx.Count, by.Count);
         // <h_i, x_j> for h_i = U a_i and centred columns X_c = U S V^T: (a_i^T S V^T)_j.
-        var (dirs, basis) = bx.Rank <= by.Rank ? (a[.., ..k], bx) : (bh[..k, ..].t(), by);
-        var projections = dirs.t().mm(basis.S.unsqueeze(1) * basis.Vh);
+        var (dirs, basis) = bx.Count <= by.Count ? (a[.., ..k], bx) : (bh[..k, ..].t(), by);
+        var projections = dirs.t().mm(basis.Loadings!);
         var alpha = projections.abs().sum(1);
         double total = alpha.sum().item<double>();
         var weights = (alpha / total).cpu().data<double>().ToArray();

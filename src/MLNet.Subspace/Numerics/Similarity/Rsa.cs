@@ -108,17 +108,8 @@ public static class Rsa
         CheckSquare(rdmY, nameof(rdmY));
         if (rdmX.shape[0] != rdmY.shape[0])
             throw new ArgumentException($"RDM X is {rdmX.shape[0]}x{rdmX.shape[0]} but RDM Y is {rdmY.shape[0]}x{rdmY.shape[0]}; RSA compares RDMs over the same N inputs, so the sizes must match.");
-        if (rdmX.shape[0] < 3)
-            throw new ArgumentException($"Comparing RDMs needs at least 3 inputs (at least 2 dissimilarities above the diagonal). Got {rdmX.shape[0]} instead.");
-        double[] a = Values(rdmX, "X"), b = Values(rdmY, "Y");
-        return comparison switch
-        {
-            RdmComparison.Pearson => Pearson(a, b, "Pearson r", "dissimilarities"),
-            RdmComparison.Spearman => Pearson(AverageRanks(a), AverageRanks(b), "Spearman's rho", "dissimilarities (so all ranks are tied)"),
-            RdmComparison.KendallTauA => CheckNotFlat(a, "X") && CheckNotFlat(b, "Y") ? KendallTauA(a, b) : double.NaN,
-            RdmComparison.Cosine => Cosine(a, b),
-            _ => throw new ArgumentOutOfRangeException(nameof(comparison), $"Unknown RDM comparison {comparison}."),
-        };
+        CheckComparable(rdmX.shape[0]);
+        return Pair(Prepare(Values(rdmX, "X"), rdmX.shape[0], "X", comparison), Prepare(Values(rdmY, "Y"), rdmY.shape[0], "Y", comparison), comparison);
     }
 
     /// <summary>
@@ -138,7 +129,56 @@ public static class Rsa
         if (x.shape[0] != y.shape[0])
             throw new ArgumentException($"X has {x.shape[0]} rows but Y has {y.shape[0]} rows; RSA compares the same N inputs, so the row counts must match.");
         using var scope = NewDisposeScope();
-        return Compare(Rdm(x, distance), Rdm(y, distance), comparison);
+        return Pair(Prepare(x, "X", distance, comparison), Prepare(y, "Y", distance, comparison), comparison);
+    }
+
+    /// <summary>
+    /// One RDM's upper triangle, ready for its comparison: for Pearson centred and scaled to unit norm, for Spearman the
+    /// same on its average ranks, for cosine scaled to unit norm (so each comparison is one dot product), for Kendall's
+    /// tau-a as it is. RSA's per-layer half.
+    /// </summary>
+    /// <param name="values">The M = N (N - 1) / 2 prepared values.</param>
+    /// <param name="rows">N.</param>
+    internal sealed class Dissimilarities(double[] values, long rows) : PreparedLayer(rows)
+    {
+        /// <summary>The prepared upper triangle.</summary>
+        public double[] Values { get; } = values;
+
+        /// <inheritdoc/>
+        protected override IEnumerable<Tensor?> Owned => [];
+    }
+
+    /// <summary>RSA's per-layer work: the RDM and its prepared upper triangle. Cost O(N^2 d) plus O(N^2 log N) for Spearman's ranks.</summary>
+    internal static Dissimilarities Prepare(Tensor x, string name, RdmDistance distance, RdmComparison comparison)
+    {
+        CheckMatrix(x, name);
+        CheckComparable(x.shape[0]);
+        using var scope = NewDisposeScope();
+        return Prepare(Values(Rdm(x, distance), name), x.shape[0], name, comparison);
+    }
+
+    /// <summary>RSA of two prepared layers: one dot product, O(N^2) (Kendall's tau-a: O(N^2 log N)).</summary>
+    internal static double Pair(Dissimilarities x, Dissimilarities y, RdmComparison comparison)
+    {
+        if (comparison == RdmComparison.KendallTauA) return KendallTauA(x.Values, y.Values);
+        double sum = 0;
+        for (int i = 0; i < x.Values.Length; i++) sum += x.Values[i] * y.Values[i];
+        return Math.Clamp(sum, -1.0, 1.0);
+    }
+
+    private static Dissimilarities Prepare(double[] values, long rows, string name, RdmComparison comparison) => comparison switch
+    {
+        RdmComparison.Pearson => new(Standardised(values, name, "Pearson r", "dissimilarities"), rows),
+        RdmComparison.Spearman => new(Standardised(AverageRanks(values), name, "Spearman's rho", "dissimilarities (so all ranks are tied)"), rows),
+        RdmComparison.KendallTauA => new(CheckNotFlat(values, name) ? values : [], rows),
+        RdmComparison.Cosine => new(UnitLength(values, name), rows),
+        _ => throw new ArgumentOutOfRangeException(nameof(comparison), $"Unknown RDM comparison {comparison}."),
+    };
+
+    private static void CheckComparable(long n)
+    {
+        if (n < 3)
+            throw new ArgumentException($"Comparing RDMs needs at least 3 inputs (at least 2 dissimilarities above the diagonal). Got {n} instead.");
     }
 
     /// <summary>Ranks from 1 with ties given the average of their ranks (SciPy's <c>rankdata(method='average')</c>). Cost O(M log M).</summary>
@@ -226,34 +266,29 @@ public static class Rsa
         return count;
     }
 
-    private static double Pearson(double[] a, double[] b, string measure, string what)
+    /// <summary>The values centred and scaled to unit norm, so Pearson r of two of them is their dot product.</summary>
+    private static double[] Standardised(double[] values, string name, string measure, string what)
     {
-        double meanA = Mean(a), meanB = Mean(b);
-        double ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
+        double mean = Mean(values), squares = 0;
+        var centred = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
         {
-            double da = a[i] - meanA, db = b[i] - meanB;
-            ab += da * db;
-            aa += da * da;
-            bb += db * db;
+            centred[i] = values[i] - mean;
+            squares += centred[i] * centred[i];
         }
-        CheckSpread(aa, a, "X", measure, what);
-        CheckSpread(bb, b, "Y", measure, what);
-        return ab / Math.Sqrt(aa * bb);
+        CheckSpread(squares, values, name, measure, what);
+        double norm = Math.Sqrt(squares);
+        for (int i = 0; i < centred.Length; i++) centred[i] /= norm;
+        return centred;
     }
 
-    private static double Cosine(double[] a, double[] b)
+    private static double[] UnitLength(double[] values, string name)
     {
-        double ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        if (aa == 0) throw new ArgumentException("RDM X is all zeros (every input has the same representation), so the cosine of the RDMs is 0/0.");
-        if (bb == 0) throw new ArgumentException("RDM Y is all zeros (every input has the same representation), so the cosine of the RDMs is 0/0.");
-        return ab / Math.Sqrt(aa * bb);
+        double squares = 0;
+        foreach (double v in values) squares += v * v;
+        if (squares == 0) throw new ArgumentException($"RDM {name} is all zeros (every input has the same representation), so the cosine of the RDMs is 0/0.");
+        double norm = Math.Sqrt(squares);
+        return values.Select(v => v / norm).ToArray();
     }
 
     /// <summary>Refuses an RDM whose dissimilarities are all equal: tau-a would be 0 from ties alone, which says nothing about similarity.</summary>

@@ -42,13 +42,23 @@ public static class ShapeMetric
         if (!(alpha >= 0 && alpha <= 1))
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, $"The shape metric's alpha must be in [0, 1] (0 whitens fully, like CCA; 1 does not whiten, like Procrustes). Got {alpha} instead.");
         using var scope = NewDisposeScope();
-        var bx = Cca.CentredBasis(x, "X", "The shape metric");
-        var by = Cca.CentredBasis(y, "Y", "The shape metric");
-        var gx = bx.S * alpha + (1 - alpha);
-        var gy = by.S * alpha + (1 - alpha);
-        var m = (bx.U * gx.unsqueeze(0)).t().mm(by.U * gy.unsqueeze(0));
-        double nuclear = linalg.svdvals(m).sum().item<double>();
-        double normX = gx.norm().item<double>(), normY = gy.norm().item<double>();
-        return Math.Acos(Math.Clamp(nuclear / (normX * normY), -1.0, 1.0));
+        return PairDistance(Prepare(x, "X", alpha), Prepare(y, "Y", alpha));
     }
+
+    /// <summary>
+    /// The shape metric's per-layer work: the centred basis scaled by g / ||g||, g_i = alpha s_i + 1 - alpha (the partially
+    /// whitened representation's singular values, up to its orthogonal factors). Cost O(N d min(N, d)).
+    /// </summary>
+    internal static Cca.Directions Prepare(Tensor x, string name, double alpha)
+    {
+        // alpha = 1 does not whiten: U S / ||S|| and X_c / ||X_c|| give the same singular values, and the latter needs no SVD.
+        if (alpha == 1) return Procrustes.Prepare(x, name, "The shape metric");
+        var basis = Cca.CentredBasis(x, name, "The shape metric");
+        var g = basis.S * alpha + (1 - alpha);
+        return new Cca.Directions(basis.U * (g / g.norm()).unsqueeze(0), basis.Rank, null, x.shape[0]);
+    }
+
+    /// <summary>The angle between two prepared layers, arccos ||Basis_x^T Basis_y||_*. Cost O(N r_x r_y + r_x r_y min(r_x, r_y)).</summary>
+    internal static double PairDistance(Cca.Directions x, Cca.Directions y)
+        => Math.Acos(Math.Clamp(Cca.PairNuclearNorm(x, y), -1.0, 1.0));
 }

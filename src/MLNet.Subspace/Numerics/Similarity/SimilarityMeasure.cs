@@ -23,6 +23,8 @@ public enum SimilarityMeasure
     MutualKnn,
     /// <summary>Cycle k-NN (<see cref="NearestNeighbourAlignment.CycleKnn"/>); not symmetric.</summary>
     CycleKnn,
-    /// <summary>CKNNA (<see cref="NearestNeighbourAlignment.Cknna"/>).</summary>
+    /// <summary>CKNNA (<see cref="NearestNeighbourAlignment.Cknna"/>); not symmetric (the reference's HSIC of masked Gram matrices).</summary>
     Cknna,
+    /// <summary>netrep's permutation-invariant shape metric (<see cref="Similarity.PermutationMetric.AngularDistance"/>); 0 = identical up to a permutation of neurons, a distance.</summary>
+    PermutationMetric,
 }

@@ -51,11 +51,11 @@ public sealed record SimilarityOptions
     /// <summary>Neighbours per input for MutualKnn, CycleKnn and Cknna, 1 or more (below N). Default <see cref="Defaults.K"/>.</summary>
     public int K { get; init; } = Defaults.K;
 
-    /// <summary>Whether a larger value means more alike (false for the two distances, Procrustes and ShapeMetric).</summary>
-    public bool HigherIsMoreSimilar => Measure is not (SimilarityMeasure.Procrustes or SimilarityMeasure.ShapeMetric);
+    /// <summary>Whether a larger value means more alike (false for the distances: Procrustes, ShapeMetric and PermutationMetric).</summary>
+    public bool HigherIsMoreSimilar => Measure is not (SimilarityMeasure.Procrustes or SimilarityMeasure.ShapeMetric or SimilarityMeasure.PermutationMetric);
 
-    /// <summary>Whether m(X, Y) = m(Y, X) (false for Pwcca and CycleKnn).</summary>
-    public bool Symmetric => Measure is not (SimilarityMeasure.Pwcca or SimilarityMeasure.CycleKnn);
+    /// <summary>Whether m(X, Y) = m(Y, X) (false for Pwcca, CycleKnn and Cknna, whose HSIC of the masked, not symmetric, Gram matrices has the term colsum(K) . rowsum(L)).</summary>
+    public bool Symmetric => Measure is not (SimilarityMeasure.Pwcca or SimilarityMeasure.CycleKnn or SimilarityMeasure.Cknna);
 
     /// <summary>Checks the settings, naming the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
@@ -89,7 +89,82 @@ public sealed record SimilarityOptions
             SimilarityMeasure.MutualKnn => NearestNeighbourAlignment.MutualKnn(x, y, K),
             SimilarityMeasure.CycleKnn => NearestNeighbourAlignment.CycleKnn(x, y, K),
             SimilarityMeasure.Cknna => NearestNeighbourAlignment.Cknna(x, y, K),
+            SimilarityMeasure.PermutationMetric => PermutationMetric.AngularDistance(x, y),
             _ => throw new ArgumentOutOfRangeException(nameof(Measure), $"The 'Measure' option must be one of {MeasureNames}. Got {Measure} instead."),
+        };
+    }
+
+    /// <summary>
+    /// The per-layer half of the measure (centring, SVD bases, Gram matrix, RDM ranks or neighbour lists), done once per layer
+    /// when many pairs are compared; <see cref="Compare"/> is the pair step. Allocates in the caller's dispose scope.
+    /// </summary>
+    /// <param name="x">N x d, one input per row.</param>
+    /// <param name="name">The layer's name, for messages.</param>
+    internal PreparedLayer Prepare(Tensor x, string name)
+    {
+        if (Measure is not (SimilarityMeasure.Rsa or SimilarityMeasure.MutualKnn or SimilarityMeasure.CycleKnn or SimilarityMeasure.Cknna))
+            Cca.CheckOne(x, name, MeasureName(Measure));
+        return Measure switch
+        {
+            SimilarityMeasure.LinearCka => CentredGram.Prepare(x, name),
+            SimilarityMeasure.CcaR2 or SimilarityMeasure.CcaMean => Cca.Prepare(x, name, Ridge),
+            SimilarityMeasure.Svcca => Svcca.Prepare(x, name, Keep),
+            SimilarityMeasure.Pwcca => Pwcca.Prepare(x, name),
+            SimilarityMeasure.Procrustes => Procrustes.Prepare(x, name),
+            SimilarityMeasure.ShapeMetric => ShapeMetric.Prepare(x, name, Alpha),
+            SimilarityMeasure.Rsa => Rsa.Prepare(x, name, Distance, Comparison),
+            SimilarityMeasure.MutualKnn => NearestNeighbourAlignment.Prepare(x, name, K, withMask: true),
+            SimilarityMeasure.CycleKnn => NearestNeighbourAlignment.Prepare(x, name, K, withMask: false),
+            SimilarityMeasure.Cknna => NearestNeighbourAlignment.PrepareCknna(x, name, K),
+            SimilarityMeasure.PermutationMetric => PermutationMetric.Prepare(x, name),
+            _ => throw new ArgumentOutOfRangeException(nameof(Measure), $"The 'Measure' option must be one of {MeasureNames}. Got {Measure} instead."),
+        };
+    }
+
+    /// <summary>The measure between two layers made by <see cref="Prepare"/> with these options (the pair step; its cost is in each measure's class).</summary>
+    /// <param name="x">The first prepared layer.</param>
+    /// <param name="y">The second, over the same N inputs.</param>
+    internal double Compare(PreparedLayer x, PreparedLayer y)
+    {
+        if (x.Rows != y.Rows)
+            throw new ArgumentException($"The first layer has {x.Rows} rows but the second has {y.Rows}; {MeasureName(Measure)} compares the same N inputs, so the row counts must match.");
+        return Measure switch
+        {
+            SimilarityMeasure.LinearCka => CentredGram.Compare((CentredGram)x, (CentredGram)y),
+            SimilarityMeasure.CcaR2 => Cca.PairMeanSquaredCorrelation((Cca.Directions)x, (Cca.Directions)y),
+            SimilarityMeasure.CcaMean or SimilarityMeasure.Svcca => Cca.PairCorrelations((Cca.Directions)x, (Cca.Directions)y).Average(),
+            SimilarityMeasure.Pwcca => Pwcca.Pair((Cca.Directions)x, (Cca.Directions)y),
+            SimilarityMeasure.Procrustes => Procrustes.PairDistance((Cca.Directions)x, (Cca.Directions)y),
+            SimilarityMeasure.ShapeMetric => ShapeMetric.PairDistance((Cca.Directions)x, (Cca.Directions)y),
+            SimilarityMeasure.Rsa => Rsa.Pair((Rsa.Dissimilarities)x, (Rsa.Dissimilarities)y, Comparison),
+            SimilarityMeasure.MutualKnn => NearestNeighbourAlignment.PairMutualKnn((NearestNeighbourAlignment.Neighbourhoods)x, (NearestNeighbourAlignment.Neighbourhoods)y),
+            SimilarityMeasure.CycleKnn => NearestNeighbourAlignment.PairCycleKnn((NearestNeighbourAlignment.Neighbourhoods)x, (NearestNeighbourAlignment.Neighbourhoods)y),
+            SimilarityMeasure.Cknna => NearestNeighbourAlignment.PairCknna((NearestNeighbourAlignment.Neighbourhoods)x, (NearestNeighbourAlignment.Neighbourhoods)y),
+            SimilarityMeasure.PermutationMetric => PermutationMetric.PairDistance((PermutationMetric.Centred)x, (PermutationMetric.Centred)y),
+            _ => throw new ArgumentOutOfRangeException(nameof(Measure), $"The 'Measure' option must be one of {MeasureNames}. Got {Measure} instead."),
+        };
+    }
+
+    /// <summary>
+    /// Bytes one prepared layer of N inputs and d features keeps (what stays in memory while all pairs are compared): N^2
+    /// floats for the Gram, RDM and mask based measures, N min(N, d) for the SVD bases (plus min(N, d) d for PWCCA's
+    /// loadings), N d for the centred matrices of Procrustes, the alpha = 1 shape metric and the permutation metric, N k for
+    /// the neighbour lists.
+    /// </summary>
+    internal long PreparedBytes(long n, long d)
+    {
+        long r = Math.Min(n, d);
+        return Measure switch
+        {
+            SimilarityMeasure.LinearCka => 8 * n * n,
+            SimilarityMeasure.Rsa => 8 * (n * (n - 1) / 2),
+            SimilarityMeasure.MutualKnn => 4 * n * n + 8 * n * K,
+            SimilarityMeasure.CycleKnn => 8 * n * K,
+            SimilarityMeasure.Cknna => 16 * n * n + 8 * n * K,
+            SimilarityMeasure.Pwcca => 8 * (n * r + r * d),
+            SimilarityMeasure.PermutationMetric or SimilarityMeasure.Procrustes => 8 * n * d,
+            SimilarityMeasure.ShapeMetric when Alpha == 1 => 8 * n * d,
+            _ => 8 * n * r,
         };
     }
 

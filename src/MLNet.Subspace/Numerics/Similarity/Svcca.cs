@@ -48,10 +48,15 @@ public static class Svcca
         Cca.CheckPair(x, y, "SVCCA");
         CheckKeep(keep);
         using var scope = NewDisposeScope();
-        var bx = Cca.CentredBasis(x, "X", "SVCCA");
-        var by = Cca.CentredBasis(y, "Y", "SVCCA");
-        int kx = Kept(bx, keep), ky = Kept(by, keep);
-        return Cca.ToClampedArray(linalg.svdvals(bx.U[.., ..kx].t().mm(by.U[.., ..ky])), Math.Min(kx, ky));
+        return Cca.PairCorrelations(Prepare(x, "X", keep), Prepare(y, "Y", keep));
+    }
+
+    /// <summary>SVCCA's per-layer work: the centred basis cut to the kept k directions. Cost O(N d min(N, d)).</summary>
+    internal static Cca.Directions Prepare(Tensor x, string name, double keep)
+    {
+        var basis = Cca.CentredBasis(x, name, "SVCCA");
+        int k = Kept(basis, keep);
+        return new Cca.Directions(basis.U[.., ..k], k, null, x.shape[0]);
     }
 
     /// <summary>The SVCCA similarity: the mean correlation between the kept directions (1 for X against itself).</summary>

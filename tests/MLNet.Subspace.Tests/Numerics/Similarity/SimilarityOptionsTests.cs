@@ -38,6 +38,7 @@ public class SimilarityOptionsTests
             SimilarityMeasure.MutualKnn => NearestNeighbourAlignment.MutualKnn(x, y, 3),
             SimilarityMeasure.CycleKnn => NearestNeighbourAlignment.CycleKnn(x, y, 3),
             SimilarityMeasure.Cknna => NearestNeighbourAlignment.Cknna(x, y, 3),
+            SimilarityMeasure.PermutationMetric => PermutationMetric.AngularDistance(x, y),
             _ => throw new ArgumentOutOfRangeException(nameof(measure)),
         };
 
@@ -49,7 +50,7 @@ public class SimilarityOptionsTests
     [Fact]
     public void Names_Are_Spelled_One_Way_And_A_Bad_Setting_Is_Named()
     {
-        Assert.Equal("linear-cka, cca-r2, cca-mean, svcca, pwcca, procrustes, shape-metric, rsa, mutual-knn, cycle-knn, cknna", SimilarityOptions.MeasureNames);
+        Assert.Equal("linear-cka, cca-r2, cca-mean, svcca, pwcca, procrustes, shape-metric, rsa, mutual-knn, cycle-knn, cknna, permutation-metric", SimilarityOptions.MeasureNames);
         Assert.Equal("rsa(distance=correlation, comparison=spearman)", new SimilarityOptions { Measure = SimilarityMeasure.Rsa }.Describe());
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SimilarityOptions { Keep = 0 }.Validate());
         Assert.Contains("'Keep'", e.Message);
