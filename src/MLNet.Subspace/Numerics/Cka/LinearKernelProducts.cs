@@ -105,12 +105,12 @@ internal static class LinearKernelProducts
     /// <summary>
     /// Working bytes of the Gram route: the float64 L x b x b tile stack and its L x L product, row block i of every layer
     /// centred in the tile type (b Σd), the tile GEMM's own b x b output when that type is not float64, and one block j in
-    /// conversion (float64 copy, centred float64, tile type: b max d each).
+    /// conversion (its float64 copy, centred in place, and the tile-type copy: b max d each).
     /// </summary>
     internal static long TileBytes(long[] widths, long side, ScalarType tileType)
     {
         long element = tileType == float64 ? sizeof(double) : sizeof(float), count = widths.Length, widest = widths.Max();
-        return (count * side * side + count * count + 2 * side * widest) * sizeof(double)
+        return (count * side * side + count * count + side * widest) * sizeof(double)
             + (side * widths.Sum() + (tileType == float64 ? 0 : side * side) + side * widest) * element;
     }
 
@@ -193,7 +193,11 @@ internal static class LinearKernelProducts
         var products = zeros(count, count, float64, device: device);
         var buffer = empty(count, side, side, float64, device: device);
         var single = tileType == float64 ? null : empty(side, side, tileType, device: device);
-        Tensor Centred(int layer, long start, long length) => (rows(layer, start, length).to(device).to_type(float64) - summaries[layer].Mean).to_type(tileType);
+        Tensor Centred(int layer, long start, long length)
+        {
+            using var conversion = NewDisposeScope(); // the float64 copy goes at once, not with the block it is part of
+            return rows(layer, start, length).to(device).to_type(float64, copy: true).sub_(summaries[layer].Mean).to_type(tileType).MoveToOuterDisposeScope();
+        }
         for (long i = 0; i < n; i += side)
         {
             long rowsI = Math.Min(side, n - i);
