@@ -3,6 +3,8 @@
 # resnet18-16's conv layers (120,000 features), and SSC-CKA of 20 sparse graphs, ours and the NumPy peer back to back.
 # The peer stacks L centred N x N kernels (16 GB at N = 10,000), so it runs where that fits (N <= 2,000 for linear CKA,
 # one pair of graphs at N = 10,000, extrapolated to the 190 pairs).
+# Raw output of the runs quoted there: bench/cka/scale-2026-12-01.txt (float64 tiles), scale-2026-12-01-float32.txt,
+# scale-2026-12-01-float32-2threads.txt (threads=2).
 # Usage: bench/cka/scale.sh [threads=1] [sizes with the peer="1000 2000"] [sizes ours only="10000"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

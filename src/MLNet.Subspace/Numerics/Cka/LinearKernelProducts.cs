@@ -27,7 +27,8 @@ internal enum LinearKernelRoute
 /// <para>Route (cost-based): <see cref="LinearKernelRoute.Features"/> when 2 Σd &lt;= N (its 2N(Σd)^2 flops are then at most the tiles'
 /// N^2 Σd) and (Σd)^2 fits the memory ceiling; otherwise <see cref="LinearKernelRoute.GramTiles"/>. Tiles visit only j &gt;= i
 /// (off-diagonal tiles count twice), so each Gram costs N^2 d (1 + b/N) flops instead of a full product's 2 N^2 d; the tile side b
-/// is <see cref="DefaultTile"/>, halved until its buffers (<see cref="TileBytes"/>: L b^2 + 4 b max d doubles) fit the ceiling.</para>
+/// is <see cref="DefaultTile"/>, halved until its buffers (<see cref="TileBytes"/>: L b^2 doubles and one centred row block
+/// of every layer, b Σd) fit the ceiling. The tile GEMMs run in float32 for float32 layers (<see cref="TileType"/>).</para>
 /// </remarks>
 internal static class LinearKernelProducts
 {
@@ -40,6 +41,15 @@ internal static class LinearKernelProducts
     /// </summary>
     internal static int DefaultTile(long n) => (int)Math.Clamp((n + 3) / 4, 256, MaximumTile);
 
+    /// <summary>
+    /// Type of the Gram-tile GEMMs when none is asked: float32 when every layer is held in float32 (activations are: the
+    /// tiles then round at the inputs' own precision, at twice float64's GEMM rate on CPUs), float64 when any layer is
+    /// float64 (the exact route). Rows are centred in float64 first and each tile is widened to float64 before the L x L
+    /// products, so only the b x b products themselves round; measured CKA differences from the float64 route: docs/cka.md.
+    /// </summary>
+    internal static ScalarType TileType(int count, RowReader rows)
+        => Enumerable.Range(0, count).Any(l => { using var first = rows(l, 0, 1); return first.dtype == float64; }) ? float64 : float32;
+
     /// <summary>Smallest tile side tried before the Gram route is refused for memory.</summary>
     private const int MinimumTile = 64;
 
@@ -50,8 +60,8 @@ internal static class LinearKernelProducts
     internal sealed record Result(double[] Centred, double[] RawScale, LinearKernelRoute Route, int Tile);
 
     /// <summary>The products for layers given as tensors (N x d_l each).</summary>
-    public static Result Compute(IReadOnlyList<Tensor> layers, bool debiased, long maximumBytes, LinearKernelRoute? route = null, int? tile = null)
-        => Compute(layers.Count, layers[0].shape[0], layers.Select(x => x.shape[1]).ToArray(), (l, s, len) => layers[l].narrow(0, s, len), layers[0].device, debiased, maximumBytes, route, tile);
+    public static Result Compute(IReadOnlyList<Tensor> layers, bool debiased, long maximumBytes, LinearKernelRoute? route = null, int? tile = null, ScalarType? tileType = null)
+        => Compute(layers.Count, layers[0].shape[0], layers.Select(x => x.shape[1]).ToArray(), (l, s, len) => layers[l].narrow(0, s, len), layers[0].device, debiased, maximumBytes, route, tile, tileType);
 
     /// <summary>The products for L layers of <paramref name="n"/> rows and the given widths, read in row chunks.</summary>
     /// <param name="count">L.</param>
@@ -63,8 +73,10 @@ internal static class LinearKernelProducts
     /// <param name="maximumBytes">Memory ceiling of the working buffers.</param>
     /// <param name="route">Force a route (tests, benchmarks); null chooses by cost.</param>
     /// <param name="tile">Force the tile side (tests); null chooses by memory.</param>
-    public static Result Compute(int count, long n, long[] widths, RowReader rows, Device device, bool debiased, long maximumBytes, LinearKernelRoute? route = null, int? tile = null)
+    /// <param name="tileType">Type of the Gram-tile GEMMs (tests, benchmarks); null follows the inputs (<see cref="TileType"/>).</param>
+    public static Result Compute(int count, long n, long[] widths, RowReader rows, Device device, bool debiased, long maximumBytes, LinearKernelRoute? route = null, int? tile = null, ScalarType? tileType = null)
     {
+        var gemmType = tileType ?? TileType(count, rows);
         long total = widths.Sum();
         var chosen = route ?? (2 * total <= n && FeatureBytes(widths, n) <= maximumBytes ? LinearKernelRoute.Features : LinearKernelRoute.GramTiles);
         int side = (int)Math.Min(n, tile ?? DefaultTile(n));
@@ -73,13 +85,13 @@ internal static class LinearKernelProducts
                 "Use the Gram-tile route (it needs L b^2 x 8 bytes for a tile side b) or raise the memory ceiling.");
         else
         {
-            while (tile is null && side / 2 >= MinimumTile && TileBytes(count, side, widths.Max()) > maximumBytes) side /= 2;
-            MemoryBudget.Check($"Linear CKA of {count} layers of {n} rows by Gram tiles of {side} x {side} (L b^2 x 8 bytes plus the float64 tile rows)", TileBytes(count, side, widths.Max()), maximumBytes,
+            while (tile is null && side / 2 >= MinimumTile && TileBytes(widths, side, gemmType) > maximumBytes) side /= 2;
+            MemoryBudget.Check($"Linear CKA of {count} layers of {n} rows by Gram tiles of {side} x {side} (L b^2 x 8 bytes plus one centred row block of every layer)", TileBytes(widths, side, gemmType), maximumBytes,
                 $"Use minibatch CKA, fewer layers at a time, or raise the memory ceiling.");
         }
         using var scope = NewDisposeScope();
         var summaries = Enumerable.Range(0, count).Select(l => Summarise(l, n, rows, device, side)).ToArray();
-        var raw = chosen == LinearKernelRoute.Features ? FeatureProducts(summaries, n, rows, side) : TileProducts(summaries, n, rows, side);
+        var raw = chosen == LinearKernelRoute.Features ? FeatureProducts(summaries, n, rows, side) : TileProducts(summaries, n, rows, side, gemmType);
         return new Result(Centre(raw, summaries, n, debiased), summaries.Select(s => s.RawScale).ToArray(), chosen, side);
     }
 
@@ -90,9 +102,17 @@ internal static class LinearKernelProducts
         return (total * total + 2 * chunk * total) * sizeof(double);
     }
 
-    /// <summary>Working bytes of the Gram route: the L x b x b tile stack, its L x L product, and two float64 b x d row blocks (plus their conversion copies).</summary>
-    internal static long TileBytes(int count, long side, long widest)
-        => ((long)count * side * side + (long)count * count + 4 * side * widest) * sizeof(double);
+    /// <summary>
+    /// Working bytes of the Gram route: the float64 L x b x b tile stack and its L x L product, row block i of every layer
+    /// centred in the tile type (b Σd), the tile GEMM's own b x b output when that type is not float64, and one block j in
+    /// conversion (its float64 copy, centred in place, and the tile-type copy: b max d each).
+    /// </summary>
+    internal static long TileBytes(long[] widths, long side, ScalarType tileType)
+    {
+        long element = tileType == float64 ? sizeof(double) : sizeof(float), count = widths.Length, widest = widths.Max();
+        return (count * side * side + count * count + side * widest) * sizeof(double)
+            + (side * widths.Sum() + (tileType == float64 ? 0 : side * side) + side * widest) * element;
+    }
 
     /// <summary>One layer's float64 column means, squared row norms q and kernel row sums r of the centred rows, and ||X||^4.</summary>
     private sealed record Summary(int Layer, Tensor Mean, Tensor Diagonal, Tensor RowSums, double RawScale);
@@ -162,17 +182,27 @@ internal static class LinearKernelProducts
 
     /// <summary>
     /// P = sum over tiles (i, j >= i) of w S S^T, S the L x b^2 stack of the tiles Xc_l[B_i] Xc_l[B_j]^T and w = 1 on the
-    /// diagonal, 2 off it (the kernels are symmetric). Row blocks are re-read per tile, so memory stays at one tile's worth.
+    /// diagonal, 2 off it (the kernels are symmetric). Rows are centred in float64 and the tile GEMMs run in
+    /// <paramref name="tileType"/>; each tile is then widened to float64, so S S^T and its sum over tiles are float64.
+    /// Row block i of every layer is centred once and kept while j runs (b Σd elements), so each tile converts only block j.
     /// </summary>
-    private static double[] TileProducts(Summary[] summaries, long n, RowReader rows, int side)
+    private static double[] TileProducts(Summary[] summaries, long n, RowReader rows, int side, ScalarType tileType)
     {
         int count = summaries.Length;
         var device = summaries[0].Mean.device;
         var products = zeros(count, count, float64, device: device);
         var buffer = empty(count, side, side, float64, device: device);
+        var single = tileType == float64 ? null : empty(side, side, tileType, device: device);
+        Tensor Centred(int layer, long start, long length)
+        {
+            using var conversion = NewDisposeScope(); // the float64 copy goes at once, not with the block it is part of
+            return rows(layer, start, length).to(device).to_type(float64, copy: true).sub_(summaries[layer].Mean).to_type(tileType).MoveToOuterDisposeScope();
+        }
         for (long i = 0; i < n; i += side)
         {
             long rowsI = Math.Min(side, n - i);
+            using var blockScope = NewDisposeScope();
+            var blockI = Enumerable.Range(0, count).Select(l => Centred(l, i, rowsI)).ToArray();
             for (long j = i; j < n; j += side)
             {
                 long rowsJ = Math.Min(side, n - j);
@@ -181,10 +211,9 @@ internal static class LinearKernelProducts
                 for (int l = 0; l < count; l++)
                 {
                     using var layer = NewDisposeScope();
-                    var m = summaries[l].Mean;
-                    var a = rows(l, i, rowsI).to(device).to_type(float64) - m;
-                    var b = j == i ? a : rows(l, j, rowsJ).to(device).to_type(float64) - m;
-                    tiles[l].addmm_(a, b.t(), beta: 0, alpha: 1);
+                    var b = j == i ? blockI[l] : Centred(l, j, rowsJ);
+                    if (single is null) tiles[l].addmm_(blockI[l], b.t(), beta: 0, alpha: 1);
+                    else tiles[l].copy_(single.narrow(0, 0, rowsI).narrow(1, 0, rowsJ).addmm_(blockI[l], b.t(), beta: 0, alpha: 1));
                 }
                 var flat = tiles.reshape(count, rowsI * rowsJ);
                 products.addmm_(flat, flat.t(), beta: 1, alpha: j == i ? 1 : 2);
