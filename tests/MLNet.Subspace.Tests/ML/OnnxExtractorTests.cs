@@ -38,7 +38,14 @@ public class OnnxExtractorTests
         var data = Rays(perClass: 12, seed: 3);
         var pipeline = ml.Transforms.ExtractActivations(Model, new OnnxActivationOptions { LayerNames = [Conv0] },
                 new ActivationExtractorEstimator.Options { ScoreColumnName = "NetScore", PredictedLabelColumnName = "NetLabel", BatchSize = 8 })
-            .Append(ml.Transforms.SscAffinity(new SscAffinityEstimator.Options { FeatureColumnName = Conv0, NumberOfClusters = 3 }));
+            .Append(ml.Transforms.SscAffinity(new SscAffinityEstimator.Options
+            {
+                FeatureColumnName = Conv0,
+                NumberOfClusters = 3,
+                // ADMM, not the default OMP: on exact rays OMP stops after one atom (any same-ray sample fits exactly), so each
+                // sample links to one other and a class's graph falls apart into pieces (docs/ssc.md, connectivity).
+                Ssc = new SscOptions { Solver = SscSolver.Admm },
+            }));
         using var fitted = pipeline.Fit(data); // the chain disposes the extractor's ONNX session
         var output = fitted.Transform(data);
 
