@@ -14,8 +14,9 @@ public sealed class AnalysisRunOptions
     /// <summary>Default values, defined once.</summary>
     public static class Defaults
     {
-        /// <summary>Default network: a 4-conv-layer small CNN, first width 16.</summary>
-        public const string Model = "smallcnn-4-16";
+        /// <summary>Default network: ResNet-18 at width 16 (20 conv layers with the shortcut convs), deep enough for the
+        /// L x L SSC-CKA heatmap to show the block structure the paper is about; the demo takes about 2 minutes (docs/benchmarks.md).</summary>
+        public const string Model = "resnet18-16";
         /// <summary>Default training epochs.</summary>
         public const int Epochs = 4;
         /// <summary>Default share of the training split used (class-balanced).</summary>
