@@ -17,7 +17,8 @@ namespace MLNet.Subspace.Numerics.Similarity;
 /// <para>Each step of the search scans every column of its row in SIMD lanes (<see cref="Vector{T}"/>) over dense
 /// arrays: a reached column's potential reads as -infinity there, so its tentative cost can no longer fall, and its
 /// tentative cost as +infinity, so it is not picked again. That scans all m columns where a list of the unreached ones
-/// would scan fewer, but without the gathers of the list (measured ~2-4x faster on 2,048-wide costs, docs/benchmarks.md).</para>
+/// would scan fewer, but without the gathers of the list (over the 210 pairs of the all-pairs benchmark 0.9-1.45 s against
+/// 1.1-1.8 s for the list scan, four runs on the loaded machine: a modest gain; docs/benchmarks.md).</para>
 /// <para>Cost O(n^2 m) time worst case, O(n m) memory for the costs.</para>
 /// </remarks>
 internal static class LinearAssignment
