@@ -48,7 +48,7 @@ internal static class StreamedEpoch
         var clock = Stopwatch.StartNew();
         var x = tensor(ActivationMatrixFile.Read(activations).Values, [n, d]).to(ssc.DType, ssc.Device ?? CPU);
         double read = Lap(clock);
-        var gram = x.matmul(x.t());
+        var gram = Gram(x);
         double product = Lap(clock);
         var (expression, graph) = ssc.BuildGraphFromGram(gram, () => x);
         double solve = Lap(clock);
@@ -56,6 +56,28 @@ internal static class StreamedEpoch
         var centred = gram.to(ScalarType.Float32).cpu().contiguous();
         ActivationMatrixFile.Write(centredGram, MemoryMarshal.Cast<byte, float>(centred.bytes), n);
         return (new LayerGraph(layer, d, graph, expression), new LayerPassSeconds(read, product, solve, Lap(clock)));
+    }
+
+    /// <summary>Rows from which <see cref="Gram"/> computes only the upper block triangle.</summary>
+    internal const int SymmetricBlocksFrom = 4_096;
+
+    /// <summary>X Xᵀ. From <see cref="SymmetricBlocksFrom"/> rows on, in four row blocks, each against itself and the rows after
+    /// it, the lower part copied from the upper: 5/8 of the flops of one product, the same dot products (bit-identical); at
+    /// N = 10,000 it measured 1.7-3.7x faster than one product (docs/benchmarks.md).</summary>
+    internal static Tensor Gram(Tensor x)
+    {
+        long n = x.shape[0];
+        if (n < SymmetricBlocksFrom) return x.matmul(x.t());
+        const int blocks = 4;
+        long size = (n + blocks - 1) / blocks;
+        var gram = empty(n, n, x.dtype, x.device);
+        for (long start = 0; start < n; start += size)
+        {
+            long rows = Math.Min(size, n - start);
+            gram.narrow(0, start, rows).narrow(1, start, n - start).copy_(x.narrow(0, start, rows).matmul(x.narrow(0, start, n - start).t()));
+            if (start > 0) gram.narrow(0, start, rows).narrow(1, 0, start).copy_(gram.narrow(0, 0, start).narrow(1, start, rows).t());
+        }
+        return gram;
     }
 
     private static double Lap(Stopwatch clock)

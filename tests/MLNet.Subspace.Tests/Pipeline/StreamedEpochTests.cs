@@ -98,4 +98,11 @@ public sealed class StreamedEpochTests : IDisposable
         var (_, reference) = ssc.BuildGraph(layer);
         Assert.Equal(Dense(reference.Weights), Dense(graph.Graph.Weights)); // the same samples, the same solver: bit-identical
     }
+
+    [Fact]
+    public void The_block_triangle_Gram_is_the_plain_product()
+    {
+        var x = torch.randn(StreamedEpoch.SymmetricBlocksFrom + 3, 17, torch.float32, generator: new torch.Generator(2));
+        Assert.Equal(0f, (StreamedEpoch.Gram(x) - x.matmul(x.t())).abs().max().item<float>());
+    }
 }
