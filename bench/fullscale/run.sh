@@ -9,7 +9,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/fullscale}"; shift || true
 mkdir -p "$OUT"
-dotnet build -c Release "$ROOT/src/MLNet.Subspace.Cli" -o "$OUT/cli" > "$OUT/build.log" 2>&1
+# The build hard-links its outputs; a copy keeps the run's binaries from changing under it when the repository is rebuilt.
+dotnet build -c Release "$ROOT/src/MLNet.Subspace.Cli" -o "$OUT/build" > "$OUT/build.log" 2>&1
+rm -rf "$OUT/cli" && cp -r "$OUT/build" "$OUT/cli"
 echo "start $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)"
 /usr/bin/time -v -o "$OUT/time.txt" "$OUT/cli/subspace" demo --full --out "$OUT/run" "$@" > "$OUT/demo.log" 2>&1
 echo "end $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)"
