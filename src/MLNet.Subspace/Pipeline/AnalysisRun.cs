@@ -200,7 +200,7 @@ public static class AnalysisRun
             Probes: probes,
             Training: training,
             Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.RunSeed),
-            Architecture: ArchitectureAnalysis.Run(final.Graphs),
+            Architecture: ArchitectureAnalysis.Run(final.Graphs, options.Blocks),
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
             Embeddings: classifies ? LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed) : [],
             Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0),
