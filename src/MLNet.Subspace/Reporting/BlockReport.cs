@@ -89,9 +89,11 @@ public static class BlockReport
             for (int j = 0; j < l; j++)
             {
                 object? cell = frame.Columns[j + 1][i];
+                // A column with one bad cell is read as text: parse its cells, so the message names the cell, not the column's first.
                 values[i, j] = cell switch
                 {
                     null => double.NaN,
+                    string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) => v,
                     string or bool or char => throw new InvalidDataException($"{path}: line {i + 2}, column '{frame.Columns[j + 1].Name}': expected a number, found '{cell}'."),
                     _ => Convert.ToDouble(cell, CultureInfo.InvariantCulture),
                 };
