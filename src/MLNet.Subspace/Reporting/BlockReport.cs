@@ -11,7 +11,7 @@ namespace MLNet.Subspace.Reporting;
 /// </summary>
 public static class BlockReport
 {
-    /// <summary>The column names of <see cref="Build"/>'s run table (the per-K table uses <see cref="ArchitectureResult.Columns"/> after <see cref="Run"/>).</summary>
+    /// <summary>The column names of <see cref="Build"/>'s run table; the per-K table is <see cref="Run"/> followed by the columns of <see cref="ArchitectureResult.Columns"/>'s block_counts.csv.</summary>
     public static class Columns
     {
         /// <summary>run: the run's name.</summary>

@@ -145,6 +145,24 @@ public class BlockSegmentationTests
     }
 
     [Fact]
+    public void A_Smooth_Band_Is_Structure_By_Position_But_Its_Score_Rises_Without_A_Jump()
+    {
+        // Given similarity decaying smoothly with distance along 20 layers (no blocks at all)
+        var s = new double[20, 20];
+        for (int i = 0; i < 20; i++) for (int j = 0; j < 20; j++) s[i, j] = Math.Exp(-Math.Abs(i - j) / 5.0);
+
+        var found = BlockSegmentation.Find(s, Fast);
+
+        // Then the test rejects (similarity depends on position), but no K explains most of it at once:
+        // each extra block adds less than the first split did, unlike planted blocks (a jump to R near 1).
+        Assert.True(found.PValue < 0.05, $"p = {found.PValue}");
+        var r = found.Counts.Select(c => c.Score).ToArray();
+        var steps = r.Zip(r.Skip(1), (a, b) => b - a).ToArray();
+        Assert.All(steps, d => Assert.InRange(d, 0, steps[0] + 1e-12));
+        Assert.True(r[3] < 0.9, $"R(4) = {r[3]}");
+    }
+
+    [Fact]
     public void Constant_And_Tiny_Matrices_Are_One_Block_With_P_One()
     {
         var constant = new double[5, 5];
