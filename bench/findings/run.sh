@@ -54,4 +54,5 @@ c data "Training data (smallcnn-4-16)" --run 2%="$out/data-0.02" --run 10%="$out
 c resnet-depth "Depth (ResNets)" --run resnet18="$out/resnet18-16" --run resnet34="$out/resnet34-16" --run resnet50="$out/resnet50-16"
 c resnet-width "Width (ResNet-18)" --run width-16="$out/resnet18-16" --run width-32="$out/resnet18-32"
 c resnet-data "Training data (resnet18-16)" --run 2%="$out/resnet18-16-data-0.02" --run 10%="$out/resnet18-16"
+"$here/blocks.sh" "$out" "$cli" >/dev/null
 /usr/bin/python3 "$here/summarize.py" "$out"

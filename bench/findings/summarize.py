@@ -2,8 +2,8 @@
 """Prints the tables of docs/findings.md from the run folders bench/findings/run.sh writes.
 
 Usage: /usr/bin/python3 bench/findings/summarize.py runs/findings
-Reads each run's summary.csv, layerwise.csv, settling.csv and blocks.csv (the files every
-`subspace demo` / `subspace analyze` run folder holds) and prints Markdown.
+Reads each run's summary.csv, layerwise.csv and settling.csv (the files every `subspace demo` /
+`subspace analyze` run folder holds) and OUT/blocks/block_table.csv (bench/findings/blocks.sh) and prints Markdown.
 """
 import csv
 import json
@@ -70,20 +70,18 @@ for r in present(SMALL + RESNETS):
     print(f'| {r} | {" ".join(map(str, epochs))} | {rho:.2f} | {epochs[-1]} |')
 
 print("\n## Block structure of the L x L SSC-CKA matrix\n")
-print("| run | layers | blocks (layer ranges) | score | mean SSC-CKA within / between blocks |")
-print("|---|---|---|---|---|")
-epoch_runs = sorted(d for d in os.listdir(out) if "-epoch-" in d and rows(d, "summary.csv"))
-for r in present(SMALL + RESNETS) + epoch_runs:
-    s = rows(r, "summary.csv")[0]
-    b = rows(r, "blocks.csv")
-    ranges = " ".join(f'{x["start"]}-{x["end"]}' for x in b)
-    matrix = [[float(v) for v in row[1:]] for row in list(csv.reader(open(os.path.join(out, r, "ssc_cka.csv"))))[1:]]
-    block = [i for i, x in enumerate(b) for _ in range(int(x["size"]))]
-    pairs = [(i, j) for i in range(len(matrix)) for j in range(len(matrix)) if i != j]
-    within = [matrix[i][j] for i, j in pairs if block[i] == block[j]]
-    between = [matrix[i][j] for i, j in pairs if block[i] != block[j]]
-    mean = lambda v: f"{sum(v) / len(v):.3f}" if v else "-"
-    print(f'| {r} | {s["layers"]} | {s["blocks"]}: {ranges} | {num(s["block_score"])} | {mean(within)} / {mean(between)} |')
+# Recomputed by 'subspace blocks' (bench/findings/blocks.sh, which run.sh calls first): the maths stays in the library.
+table = os.path.join(out, "blocks", "block_table.csv")
+if os.path.exists(table):
+    print(f"(from {table}; bench/findings/blocks.sh {out} prints it with the per-K rows)\n")
+    print("| run | layers | blocks (first layers) | layer-name groups start at | score | p-value | mean SSC-CKA within / between |")
+    print("|---|---|---|---|---|---|---|")
+    for b in csv.DictReader(open(table, newline="")):
+        within = num(b["within_mean"]) if b["within_mean"] not in ("", "NaN") else "-"
+        between = num(b["between_mean"]) if b["between_mean"] not in ("", "NaN") else "-"
+        print(f'| {b["run"]} | {b["layers"]} | {b["blocks"]}: {b["starts"]} | {b["name_group_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | {within} / {between} |')
+else:
+    print(f"No {table}: run bench/findings/blocks.sh {out} first.")
 
 print("\n## SSC prediction against the network (last conv layer)\n")
 print("| run | SSC prediction accuracy | network accuracy | agreement |")

@@ -13,6 +13,7 @@ root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(CompareCommand.CreateReport());
 root.Subcommands.Add(CompareModelsCommand.Create());
+root.Subcommands.Add(BlocksCommand.Create());
 root.Subcommands.Add(SscCommand.Create());
 root.Subcommands.Add(CkaCommand.Create());
 root.Subcommands.Add(SimilarityCommand.Create());

@@ -22,6 +22,7 @@ internal static partial class CliErrors
         ["ProbesPerClass"] = "--probes-per-class", ["SettlingThreshold"] = "--settle-threshold", ["Epochs"] = "--epochs",
         ["TrainingFraction"] = "--fraction", ["LearningRate"] = "--lr", ["BatchSize"] = "--batch", ["Layers"] = "--layer", ["SnapshotFolder"] = "--out",
         ["Ridge"] = "--ridge", ["Keep"] = "--keep", ["K"] = "--k",
+        ["MaxBlocks"] = "--max-blocks", ["Permutations"] = "--permutations", ["Significance"] = "--significance",
     };
 
     /// <summary>Whether <paramref name="e"/> is bad input (named by its message) rather than a bug.</summary>

@@ -53,7 +53,8 @@ internal static class RunConsole
         AnsiConsole.Write(table);
         var a = f.Neighbourhoods.Agreement;
         AnsiConsole.MarkupLine($"Depth vs modularity (Spearman rho): [bold]{Fmt(f.Layerwise.DepthModularityCorrelation)}[/]");
-        AnsiConsole.MarkupLine($"SSC-CKA block structure: [bold]{f.Architecture.Blocks.Count}[/] block(s), score {Fmt(f.Architecture.Blocks.Score)}");
+        var blocks = f.Architecture.Blocks;
+        AnsiConsole.MarkupLine($"SSC-CKA block structure: [bold]{blocks.Count}[/] block(s) starting at layers {string.Join(" ", blocks.Blocks.Select(b => b.Start))}, score {Fmt(blocks.Score)}, permutation p = {Fmt(blocks.PValue)}");
         AnsiConsole.MarkupLine(f.NetworkClassifiesProbes
             ? $"At {Markup.Escape(f.Neighbourhoods.Layer)}: SSC prediction accuracy {a.SscAccuracy:P1}, network accuracy {a.NetworkAccuracy:P1}, agreement {a.Agreement:P1} ({a.Inputs} probes)"
             : $"At {Markup.Escape(f.Neighbourhoods.Layer)}: SSC prediction accuracy {a.SscAccuracy:P1} ({a.Inputs} probes); the network's output does not score the probes' classes, so it has no accuracy here");

@@ -7,6 +7,7 @@ using MLNet.Subspace.ML;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Reporting;
 using MLNet.Subspace.Torch;
@@ -223,7 +224,7 @@ public static class AnalysisRun
             Probes: probes,
             Training: training,
             Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.RunSeed),
-            Architecture: ArchitectureAnalysis.Run(final.Graphs),
+            Architecture: ArchitectureAnalysis.Run(final.Graphs, options.Blocks),
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, results.Select(r => (IReadOnlyList<double>)r.LinearCkaToFinal).ToList(), options.SettlingThreshold) : null,
             Embeddings: classifies ? LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed) : [],
             Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0),
@@ -294,7 +295,8 @@ public static class AnalysisRun
         DataFrameIO.SaveCsv(SquareMatrixTable.Create(names, result.LinearCka), Path.Combine(folder, "linear_cka.csv"));
         DataFrameIO.SaveCsv(new DataFrame(new StringDataFrameColumn("layer", names), new DoubleDataFrameColumn("linear_cka_to_final", result.LinearCkaToFinal)),
             Path.Combine(folder, "linear_cka_to_final.csv"));
-        DataFrameIO.SaveCsv(ArchitectureAnalysis.Run(result.Graphs).Matrix, Path.Combine(folder, "ssc_cka.csv"));
+        DataFrameIO.SaveCsv(SquareMatrixTable.Create(names, GraphCka.Matrix(result.Graphs.Select(g => g.Graph.Weights).ToList(), names: names).Values),
+            Path.Combine(folder, "ssc_cka.csv"));
         DataFrameIO.SaveCsv(new DataFrame(new StringDataFrameColumn("step", result.Phases.Select(p => p.Step)), new DoubleDataFrameColumn("seconds", result.Phases.Select(p => p.Seconds))),
             Path.Combine(folder, "timings.csv"));
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Training;
+using MLNet.Subspace.Numerics.Graphs;
 using MLNet.Subspace.Numerics.Similarity;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Torch;
@@ -96,6 +97,9 @@ public sealed class AnalysisRunOptions
     /// activations, each with its settings); empty by default.</summary>
     public IReadOnlyList<SimilarityOptions> Similarities { get; set; } = [];
 
+    /// <summary>How the contiguous blocks of the SSC-CKA matrix are found and tested; default <see cref="BlockSegmentationOptions.Defaults"/>.</summary>
+    public BlockSegmentationOptions Blocks { get; set; } = new();
+
     /// <summary>Device override; null follows the MLContext.</summary>
     public DeviceOptions? Device { get; set; }
 
@@ -117,6 +121,8 @@ public sealed class AnalysisRunOptions
         Ssc!.Validate();
         Check(Similarities is not null && Similarities.All(s => s is not null), nameof(Similarities), "a list of SimilarityOptions (empty for none)", "null");
         foreach (var similarity in Similarities!) similarity.Validate();
+        Check(Blocks is not null, nameof(Blocks), "a BlockSegmentationOptions", "null");
+        Blocks!.Validate();
     }
 
     internal Dictionary<string, string> Describe()

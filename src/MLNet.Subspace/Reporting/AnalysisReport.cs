@@ -51,12 +51,14 @@ public static class AnalysisReport
         var arch = findings.Architecture;
         DataFrameIO.SaveCsv(arch.Matrix, Path.Combine(folder, "ssc_cka.csv"));
         DataFrameIO.SaveCsv(arch.BlockTable, Path.Combine(folder, "blocks.csv"));
+        DataFrameIO.SaveCsv(arch.BlockCountTable, Path.Combine(folder, "block_counts.csv"));
         var heatmap = Plots.Heatmap("SSC-CKA between layers", arch.SscCka.Values, arch.SscCka.RowNames.Select((_, i) => i.ToString(CultureInfo.InvariantCulture)).ToArray());
         Plots.SaveSvg(Path.Combine(figures, "ssc_cka_heatmap.svg"), heatmap, 560, 480);
         report.Section("Layer similarity (architecture)")
             .Figure(heatmap, "SSC-CKA of every pair of layer graphs; layer 0 at the top-left (YlGnBu).", 560, 480)
-            .Paragraph($"Block structure: {arch.Blocks.Count} contiguous block(s), score {Fmt(arch.Blocks.Score)} (mean within-block similarity {Fmt(arch.Blocks.WithinMean)}, between {Fmt(arch.Blocks.BetweenMean)}).")
-            .Table(arch.BlockTable, "Diagonal blocks (blocks.csv)")
+            .Paragraph(BlockSentence(arch))
+            .Table(arch.BlockTable, "Chosen contiguous blocks of layers (blocks.csv)")
+            .Table(arch.BlockCountTable, "Best contiguous blocks for each number of blocks K: score (share of the layers' SSC-CKA profile variance the blocks explain), its mean and s_K over shuffled layer orders, gap, p-value of this K alone (block_counts.csv)")
             .Table(arch.Matrix, "SSC-CKA matrix (ssc_cka.csv)");
         var similarities = (findings.Similarities ?? []).Select((m, i) => (m, FormattableString.Invariant($"similarity_{i + 1}_{m.Measure.Split('(')[0]}")));
         WriteSimilarities(findings.LinearCka is { } linearCka ? similarities.Prepend((linearCka, "linear_cka")) : similarities, folder, figures, report);
@@ -132,9 +134,20 @@ public static class AnalysisReport
             new DoubleDataFrameColumn(SummaryColumns.DepthModularityRho, [findings.Layerwise.DepthModularityCorrelation]),
             new PrimitiveDataFrameColumn<int>(SummaryColumns.Blocks, [blocks.Count]),
             new DoubleDataFrameColumn(SummaryColumns.BlockScore, [blocks.Score]),
+            new DoubleDataFrameColumn(SummaryColumns.BlockPValue, [blocks.PValue]),
             new DoubleDataFrameColumn(SummaryColumns.SscAccuracy, [a.SscAccuracy]),
             new DoubleDataFrameColumn(SummaryColumns.NetworkAccuracy, [a.NetworkAccuracy]),
             new DoubleDataFrameColumn(SummaryColumns.Agreement, [a.Agreement]));
+    }
+
+    private static string BlockSentence(ArchitectureResult arch)
+    {
+        var b = arch.Blocks;
+        string starts = string.Join(", ", b.Blocks.Select(x => $"{x.Start} ({arch.SscCka.RowNames[x.Start]})"));
+        string verdict = b.Count > 1
+            ? $"{b.Count} contiguous blocks, starting at layers {starts}; score {Fmt(b.Score)}, permutation p = {Fmt(b.PValue)} (mean within-block similarity {Fmt(b.WithinMean)}, between {Fmt(b.BetweenMean)})"
+            : $"no block structure: one block (the gap rule's {b.GapCount} block(s) have permutation p = {Fmt(b.PValue)})";
+        return $"Block structure: {verdict}. The number of blocks is the gap statistic's choice against shuffled layer orders (BlockSegmentation in docs/design.md).";
     }
 
     /// <summary>Each measure's heatmap and table beside SSC-CKA: &lt;name&gt;.csv and its SVG (linear_cka, then similarity_&lt;i&gt;_&lt;measure&gt; for the extra ones).</summary>

@@ -12,6 +12,7 @@ internal static class SummaryColumns
     public const string DepthModularityRho = "depth_modularity_rho";
     public const string Blocks = "blocks";
     public const string BlockScore = "block_score";
+    public const string BlockPValue = "block_p_value";
     public const string SscAccuracy = "ssc_accuracy";
     public const string NetworkAccuracy = "network_accuracy";
     public const string Agreement = "agreement";

@@ -109,6 +109,15 @@ public class SubspaceToolTests
     [InlineData("report --run empty-table --out out", "empty-table/summary.csv is empty")]
     [InlineData("report --run text-table --out out", "text-table/summary.csv: line 2, column 'test_accuracy'")]
     [InlineData("report --run corrupt-table --out {file}/out", "corrupt-table/summary.csv")]
+    // blocks: options checked before any file is read
+    [InlineData("blocks --run {t}/nowhere", "{t}/nowhere/ssc_cka.csv")]
+    [InlineData("blocks --run corrupt-table", "corrupt-table/ssc_cka.csv")]
+    [InlineData("blocks --run nonsquare-matrix", "nonsquare-matrix/ssc_cka.csv is not an L x L similarity table")]
+    [InlineData("blocks --run text-matrix", "text-matrix/ssc_cka.csv: line 3, column 'b': expected a number")]
+    [InlineData("blocks --run {t}/nowhere --permutations 0", "'--permutations' option must be an integer of 1 or more")]
+    [InlineData("blocks --run {t}/nowhere --max-blocks 0", "'--max-blocks' option")]
+    [InlineData("blocks --run {t}/nowhere --significance 1", "'--significance' option must be in (0, 1)")]
+    [InlineData("blocks", "--run")]
     // ssc
     [InlineData("ssc --x {t}/missing.csv --clusters 2", "{t}/missing.csv")]
     [InlineData("ssc --x nan.csv --clusters 2", "nan.csv: line 3, column 2: expected a finite number, found 'nan'")]
@@ -250,6 +259,8 @@ public class SubspaceToolTests
         Write("empty-table/layerwise.csv", "");
         Write("text-table/summary.csv", "layers,blocks,test_accuracy,first_layer_modularity,last_layer_modularity,depth_modularity_rho,block_score,ssc_accuracy,network_accuracy,agreement\n4,1,abc,0.1,0.5,1,0.9,0.8,0.9,0.8\n");
         Write("text-table/layerwise.csv", "modularity\n0.1\n");
+        Write("nonsquare-matrix/ssc_cka.csv", "layer,a,b\na,1,0.5\n");
+        Write("text-matrix/ssc_cka.csv", "layer,a,b\na,1,0.5\nb,0.5,x\n");
         Directory.CreateDirectory(temp.File("empty-folder"));
         var random = new Random(11);
         foreach (string name in new[] { "random.pt", "epoch-001.optim.pt", "random.safetensors" })
@@ -306,6 +317,7 @@ public class SubspaceToolTests
     [InlineData("ssc", "--solver")]
     [InlineData("cka", "--kernel")]
     [InlineData("modularity", "--louvain")]
+    [InlineData("blocks", "--permutations")]
     [InlineData("bench-cka graphs", "--layers")]
     [InlineData("bench-torch", "--mode")]
     public void Every_Command_Explains_Its_Options(string command, string option)
@@ -317,6 +329,31 @@ public class SubspaceToolTests
         Assert.True(code == 0, output);
         Assert.Contains($"subspace {command} [", output);
         Assert.Contains(option, output);
+    }
+
+    [Fact]
+    public void Blocks_Recomputes_The_Planted_Blocks_Of_A_Run_Folder_Byte_Identically_For_One_Seed()
+    {
+        // Given a run folder whose ssc_cka.csv has two planted blocks of 6 layers (stage s, then stage t). With fewer layers a
+        // shuffled order often keeps a block together (3 + 4 layers: 1 order in 7), so no p-value could be small.
+        using var temp = new TempFolder();
+        string[] names = Enumerable.Range(0, 12).Select(i => i < 6 ? $"s.{i}" : $"t.{i - 6}").ToArray();
+        var lines = new List<string> { "layer," + string.Join(',', names) };
+        for (int i = 0; i < 12; i++)
+            lines.Add(names[i] + "," + string.Join(',', Enumerable.Range(0, 12).Select(j => i == j ? "1" : (i < 6) == (j < 6) ? (0.8 + 0.01 * ((i + j) % 3)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "0.2")));
+        Directory.CreateDirectory(temp.File("run"));
+        File.WriteAllLines(Path.Combine(temp.File("run"), "ssc_cka.csv"), lines);
+
+        var (code, output) = Subspace($"blocks --run planted=\"{temp.File("run")}\" --permutations 99 --out \"{temp.File("a")}\"", temp.Path, minutes: 1);
+        var (again, againOutput) = Subspace($"blocks --run planted=\"{temp.File("run")}\" --permutations 99 --out \"{temp.File("b")}\"", temp.Path, minutes: 1);
+
+        Assert.True(code == 0 && again == 0, output + againOutput);
+        var table = File.ReadAllLines(Path.Combine(temp.File("a"), "block_table.csv"));
+        Assert.Equal("run,layers,blocks,gap_blocks,starts,start_layers,name_group_starts,score,p_value,within_mean,between_mean", table[0]);
+        Assert.StartsWith("planted,12,2,2,0 6,s.0 t.0,0 6,", table[1]);
+        Assert.Equal(9, File.ReadAllLines(Path.Combine(temp.File("a"), "block_counts.csv")).Length);   // header + K = 1..8
+        foreach (string file in new[] { "block_table.csv", "block_counts.csv" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("a"), file)), File.ReadAllBytes(Path.Combine(temp.File("b"), file)));
     }
 
     [Fact]

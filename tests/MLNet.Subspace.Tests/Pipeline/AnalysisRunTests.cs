@@ -39,13 +39,14 @@ public class AnalysisRunTests
 
         var first = AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, folder, options);
 
-        foreach (string file in new[] { "report.html", "layerwise.csv", "ssc_cka.csv", "blocks.csv", "dynamics.csv", "settling.csv", "agreement.csv", "neighbours.csv", "training.csv", "manifest.json", "figures/ssc_cka_heatmap.svg",
+        foreach (string file in new[] { "report.html", "layerwise.csv", "ssc_cka.csv", "blocks.csv", "block_counts.csv", "dynamics.csv", "settling.csv", "agreement.csv", "neighbours.csv", "training.csv", "manifest.json", "figures/ssc_cka_heatmap.svg",
                      "similarity_1_svcca.csv", "figures/similarity_1_svcca_heatmap.svg", "similarity_2_procrustes.csv", "figures/similarity_2_procrustes_heatmap.svg" })
             Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing");
         Assert.Equal(3, first.Findings.Layerwise.Table.Rows.Count);
         Assert.Equal(2, first.Findings.Training!.Count);
         string dom = HeadlessChromium.DumpDom(first.ReportPath);
         Assert.Contains("SSC-CKA between layers", dom);
+        Assert.Contains("no block structure: one block", dom);            // 3 layers: a shuffled order cannot be told from the real one
         Assert.Contains("svcca(keep=0.99) between layers", dom);
         Assert.Contains("procrustes of every pair of layers' activations (final model; a distance", dom);
         Assert.Equal(3, first.Findings.Similarities![0].Layers.Count);

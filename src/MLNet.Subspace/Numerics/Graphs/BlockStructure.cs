@@ -73,7 +73,7 @@ public static class BlockStructure
 
     private static double Weight(double[,] s, int i, int j) => i == j || !(s[i, j] > 0) ? 0 : s[i, j];
 
-    private static double MeanInside(double[,] s, int first, int last)
+    internal static double MeanInside(double[,] s, int first, int last)
     {
         double sum = 0;
         int count = 0;
@@ -83,7 +83,7 @@ public static class BlockStructure
         return count == 0 ? double.NaN : sum / count;
     }
 
-    private static (double Within, double Between) Means(double[,] s, List<SimilarityBlock> blocks)
+    internal static (double Within, double Between) Means(double[,] s, IReadOnlyList<SimilarityBlock> blocks)
     {
         int l = s.GetLength(0);
         var block = new int[l];
