@@ -7,6 +7,7 @@ using MLNet.Subspace.Models;
 using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Pipeline.Units;
 using MLNet.Subspace.Reporting;
 using MLNet.Subspace.Torch;
 using TorchSharp;
@@ -180,7 +181,7 @@ public static class AnalysisRun
             progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
             var activations = extract(device);
             var graphs = run.Step($"graphs-epoch-{epoch:D3}",
-                () => BuildGraphs(activations, options.Ssc with { Device = options.Ssc.Device ?? device }, epoch, s, snapshots.Count, progress, cancellationToken),
+                () => BuildGraphs(run, activations, options.Ssc, options.UnitRunner ?? new LocalUnitRunner(run.Path, options.Ssc.Device ?? device), epoch, s, snapshots.Count, progress, cancellationToken),
                 saved => { for (int l = 0; l < saved.Count; l++) LayerGraphStore.Save(GraphPath(run, epoch, l), saved[l]); },
                 () => Enumerable.Range(0, activations.LayerNames.Count).Select(l => LayerGraphStore.Load(GraphPath(run, epoch, l))).ToList());
             epochs.Add(new EpochGraphs(epoch, activations, graphs));
@@ -215,18 +216,38 @@ public static class AnalysisRun
         return new AnalysisRunResult(run.Path, report, findings);
     }
 
-    private static List<LayerGraph> BuildGraphs(LayerActivations activations, SscOptions settings, int epoch, int snapshot, int snapshots,
+    /// <summary>One work unit per layer (its activations written to an <see cref="ActivationMatrixFile"/> in the run folder),
+    /// executed by <paramref name="runner"/>; the graphs are read back from the units' results.</summary>
+    private static List<LayerGraph> BuildGraphs(RunFolder run, LayerActivations activations, SscOptions settings, IUnitRunner runner, int epoch, int snapshot, int snapshots,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        var graphs = new List<LayerGraph>();
         int layers = activations.LayerNames.Count;
+        string inputs = run.PathOf(Path.Combine("activations", $"epoch-{epoch:D3}"));
+        Directory.CreateDirectory(inputs);
+        var units = new List<LayerGraphUnit>(layers);
         for (int l = 0; l < layers; l++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            progress?.Report(new RunProgress("graphs", snapshot * layers + l, snapshots * layers, $"epoch {epoch}, {activations.LayerNames[l]}"));
-            graphs.Add(LayerGraphs.Build(activations, l, settings));
+            string file = Path.Combine(inputs, $"layer-{l:D2}.f32");
+            string hash = ActivationMatrixFile.Write(file, activations.Values[l], activations.Size(l));
+            units.Add(new LayerGraphUnit(SharedPath(runner, file), hash, activations.LayerNames[l], settings with { Device = null }));
         }
-        return graphs;
+        int done = 0;
+        var reported = progress is null ? null : new UnitProgress(r =>
+        {
+            int unit = units.FindIndex(u => u.Id == r.UnitId);
+            progress.Report(new RunProgress("graphs", snapshot * layers + Interlocked.Increment(ref done), snapshots * layers, $"epoch {epoch}, {units[unit].Layer} ({r.Worker})"));
+        });
+        runner.RunAsync(units, reported, cancellationToken).GetAwaiter().GetResult();
+        return units.Select(u => u.LoadResult(runner.SharedFolder)).ToList();
+    }
+
+    /// <summary>A run-folder path relative to the runner's shared folder ('/'-separated), refused when outside it.</summary>
+    private static string SharedPath(IUnitRunner runner, string path)
+    {
+        string relative = Path.GetRelativePath(runner.SharedFolder, path);
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            throw new ArgumentException($"The run folder must lie inside the unit runner's shared folder {runner.SharedFolder} (the folder every worker sees); {path} does not.");
+        return relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
     private static ImageDataset Probes(ImageDataset test, AnalysisRunOptions options)
