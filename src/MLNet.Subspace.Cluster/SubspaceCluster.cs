@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 
 namespace MLNet.Subspace.Cluster;
 
@@ -81,6 +82,18 @@ public static class SubspaceCluster
         });
         return builder.Build();
     }
+
+    /// <summary>The name receipts and progress show for a silo: its address, port and generation, as the membership lists it.</summary>
+    /// <param name="silo">A silo's address.</param>
+    public static string SiloName(SiloAddress silo) => (silo ?? throw new ArgumentNullException(nameof(silo))).ToString();
+
+    /// <summary>The name of a worker host's silo (see <see cref="SiloName(SiloAddress)"/>); the host must be started.</summary>
+    /// <param name="worker">From <see cref="CreateWorker"/>.</param>
+    public static string SiloName(IHost worker) => SiloName((worker ?? throw new ArgumentNullException(nameof(worker))).Services.GetRequiredService<ILocalSiloDetails>().SiloAddress);
+
+    /// <summary>The cluster client of a host from <see cref="ConnectAsync"/>.</summary>
+    /// <param name="client">The client host.</param>
+    public static IClusterClient Client(IHost client) => (client ?? throw new ArgumentNullException(nameof(client))).Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Adds the unit workers' settings to a silo built elsewhere (Orleans' test clusters).</summary>
     /// <param name="silo">The silo builder.</param>

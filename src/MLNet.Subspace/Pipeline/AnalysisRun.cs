@@ -237,7 +237,14 @@ public static class AnalysisRun
             int unit = units.FindIndex(u => u.Id == r.UnitId);
             progress.Report(new RunProgress("graphs", snapshot * layers + Interlocked.Increment(ref done), snapshots * layers, $"epoch {epoch}, {units[unit].Layer} ({r.Worker})"));
         });
-        runner.RunAsync(units, reported, cancellationToken).GetAwaiter().GetResult();
+        var receipts = runner.RunAsync(units, reported, cancellationToken).GetAwaiter().GetResult();
+        // Who computed what: the receipts sit beside the results; this table is the run folder's index of them.
+        IO.AtomicFile.WriteAllText(run.PathOf(Path.Combine("activations", $"epoch-{epoch:D3}", "units.csv")), w =>
+        {
+            w.WriteLine("layer,unit,worker,seconds");
+            for (int l = 0; l < layers; l++)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{units[l].Layer},{units[l].Id},{receipts[l].Worker},{receipts[l].Seconds:0.###}"));
+        });
         return units.Select(u => u.LoadResult(runner.SharedFolder)).ToList();
     }
 
