@@ -229,7 +229,7 @@ public static class AnalysisRun
         {
             string file = Path.Combine(inputs, $"layer-{l:D2}.f32");
             string hash = ActivationMatrixFile.Write(file, activations.Values[l], activations.Size(l));
-            units.Add(new LayerGraphUnit(SharedPath(runner, file), hash, activations.LayerNames[l], settings with { Device = null }));
+            units.Add(new LayerGraphUnit(SharedPath(runner, file), hash, activations.LayerNames[l], settings with { Device = null }, SharedPath(runner, run.PathOf("units"))));
         }
         int done = 0;
         var reported = progress is null ? null : new UnitProgress(r =>

@@ -26,7 +26,9 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// <param name="InputHash">Its <see cref="ActivationMatrixFile.ContentHash"/>; execution refuses a file whose hash differs.</param>
 /// <param name="Layer">The layer's name, recorded in the graph.</param>
 /// <param name="Ssc">How to solve and build the graph (its Device is ignored).</param>
-public sealed record LayerGraphUnit(string Input, string InputHash, string Layer, SscOptions Ssc)
+/// <param name="Results">The folder of the result and receipt, relative to the shared folder (an analysis run's is its run
+/// folder's <c>units</c>, so the run folder holds everything); not part of the id.</param>
+public sealed record LayerGraphUnit(string Input, string InputHash, string Layer, SscOptions Ssc, string Results = "units")
 {
     /// <summary>Version of the result format and of the id's derivation; a change gives every unit a new id.</summary>
     private const string Kind = "layer-graph/1";
@@ -54,10 +56,10 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     public string Id => "graph-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Kind}\n{InputHash}\n{Layer}\n{JsonSerializer.Serialize(Ssc, Wire)}")))[..32];
 
     /// <summary>The result (the graph, without its wall-clock seconds, so that every execution writes the same bytes), relative to the shared folder.</summary>
-    public string ResultPath => $"units/{Id}.graph";
+    public string ResultPath => $"{Results}/{Id}.graph";
 
     /// <summary>The receipt (who computed it, how long it took), relative to the shared folder; written after the result.</summary>
-    public string ReceiptPath => $"units/{Id}.receipt.json";
+    public string ReceiptPath => $"{Results}/{Id}.receipt.json";
 
     /// <summary>The unit as JSON, the form it travels in.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Wire);
@@ -70,7 +72,7 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         try
         {
             var unit = JsonSerializer.Deserialize<LayerGraphUnit>(json, Wire);
-            if (unit is null || unit.Input is null || unit.InputHash is null || unit.Layer is null || unit.Ssc is null)
+            if (unit is null || unit.Input is null || unit.InputHash is null || unit.Layer is null || unit.Ssc is null || unit.Results is null)
                 throw new InvalidDataException($"Not a layer-graph unit (a field is missing): {json}");
             return unit;
         }
