@@ -1,3 +1,4 @@
+using MLNet.Subspace.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,6 +52,9 @@ public sealed class OmpSolver : SelfExpressionSolver
     /// <summary>Solve on the Gram matrix G = X<sup>T</sup>X (true), on X (false), or choose (null: G when D ≥ N and it fits in memory).</summary>
     public bool? GramSpace { get; init; }
 
+    /// <summary>Run the Gram-space steps as tensor batches on the CPU too (they run there only off the CPU); tests compare the two.</summary>
+    internal bool TensorGramSteps { get; init; }
+
     /// <inheritdoc />
     public override long EstimateBytes(int n, int d) => UsesGram(n, d) ? GramBytes(n, d) : SampleBytes(n, d);
 
@@ -70,15 +74,65 @@ public sealed class OmpSolver : SelfExpressionSolver
     protected override (SparseMatrix, int, bool) SolveColumns(Tensor x)
     {
         int n = (int)x.shape[1];
+        CheckNonZeros(n);
+        var xn = NormalizeColumns(x);
+        if (UsesGram(n, (int)x.shape[0])) return SolveOnGram(Ssc.GramSpace.Of(xn));
+        var atoms = xn.t().contiguous(); // N x D: row j = atom j
+        var atomsT = xn.contiguous();    // D x N, for the b x N correlation blocks (reductions along contiguous rows)
+        int batch = (int)Math.Clamp(BlockElements / n, 1, n);
+        return SolveInBatches(n, batch, (start, b) => SolveBatch(atoms, atomsT, xn[.., start..(start + b)], start, MaximumNonZeros));
+    }
+
+    /// <summary>
+    /// The codes of N samples given only their Gram matrix G = X X<sup>T</sup> (N x N, samples as rows, not necessarily unit
+    /// length): G is rescaled to the unit-length samples' Gram, D<sup>-1</sup> G D<sup>-1</sup> with D = diag(√G<sub>ii</sub>) (a sample shorter
+    /// than the solver floor is a zero sample), and solved in Gram space. The full-scale analysis computes each layer's Gram once
+    /// and shares it between SSC and linear CKA; the codes equal <see cref="SelfExpressionSolver.Solve"/>'s Gram path up to the
+    /// rounding of forming G before or after the scaling.
+    /// </summary>
+    /// <param name="gram">N x N, symmetric, finite; not modified.</param>
+    /// <returns>The sparse codes and diagnostics.</returns>
+    public SelfExpression SolveGram(Tensor gram)
+    {
+        ArgumentNullException.ThrowIfNull(gram);
+        if (gram.dim() != 2 || gram.shape[0] != gram.shape[1] || gram.shape[0] < 2)
+            throw new ArgumentException($"Expected the N x N Gram matrix of N >= 2 samples. Got a tensor of shape [{string.Join(", ", gram.shape)}] instead.", nameof(gram));
+        int n = (int)gram.shape[0];
+        CheckNonZeros(n);
+        MemoryBudget.Check($"The {Name} solver on the Gram matrix of N = {n} samples", 2L * n * n * ElementBytes + 3L * n * MaximumNonZeros * 8, MemoryBudget.AvailableBytes(), Suggestion);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var g = gram.to(DType, Device ?? CPU);
+        var norms = g.diagonal().clamp_min(0).sqrt();
+        var inverse = where(norms >= UnitLength.SolverFloor, norms.reciprocal(), zeros_like(norms));
+        var unit = g * inverse.unsqueeze(1) * inverse.unsqueeze(0);
+        var (c, iterations, converged) = SolveOnGram(unit);
+        return new SelfExpression(c, iterations, converged, clock.Elapsed.TotalSeconds, Name);
+    }
+
+    private void CheckNonZeros(int n)
+    {
         if (MaximumNonZeros < 1 || MaximumNonZeros > n - 1)
             throw new ArgumentOutOfRangeException(nameof(MaximumNonZeros), $"The 'MaximumNonZeros' (k) option of OmpSolver must be an integer in [1, N - 1] = [1, {n - 1}]. Got {MaximumNonZeros} instead.");
-        var xn = NormalizeColumns(x);
-        bool gramSpace = UsesGram(n, (int)x.shape[0]);
-        var gram = gramSpace ? Ssc.GramSpace.Of(xn) : null;
-        var atoms = gramSpace ? null : xn.t().contiguous(); // N x D: row j = atom j
-        var atomsT = gramSpace ? null : xn.contiguous();    // D x N, for the b x N correlation blocks (reductions along contiguous rows)
+    }
+
+    /// <summary>The greedy steps on the unit-length samples' G: on the CPU one column at a time (<see cref="GramSpaceColumns"/>),
+    /// elsewhere in tensor batches (<see cref="SolveBatchGram"/>).</summary>
+    private (SparseMatrix, int, bool) SolveOnGram(Tensor unitGram)
+    {
+        int n = (int)unitGram.shape[0];
+        if (unitGram.device_type == DeviceType.CPU && !TensorGramSteps)
+            return unitGram.dtype == ScalarType.Float64
+                ? GramSpaceColumns.Solve<double>(unitGram.contiguous(), MaximumNonZeros, ResidualTolerance)
+                : GramSpaceColumns.Solve<float>(unitGram.contiguous(), MaximumNonZeros, ResidualTolerance);
+        return SolveInBatches(n, GramBatch(n), (start, b) => SolveBatchGram(unitGram, start, b, MaximumNonZeros));
+    }
+
+    /// <summary>Runs <paramref name="solveBatch"/> over the columns in batches and gathers the codes (row = sample, in step order).</summary>
+    private (SparseMatrix, int, bool) SolveInBatches(int n, int batch, Func<int, int, (Tensor Selected, Tensor Coefs, int Steps)> solveBatch)
+    {
         int k = MaximumNonZeros;
-        int batch = gramSpace ? GramBatch(n) : (int)Math.Clamp(BlockElements / n, 1, n);
         var rows = new List<int>();
         var cols = new List<int>();
         var vals = new List<double>();
@@ -87,7 +141,7 @@ public sealed class OmpSolver : SelfExpressionSolver
         {
             using var scope = NewDisposeScope();
             int b = Math.Min(batch, n - start);
-            var (selected, coefs, steps) = gram is not null ? SolveBatchGram(gram, start, b, k) : SolveBatch(atoms!, atomsT!, xn[.., start..(start + b)], start, k);
+            var (selected, coefs, steps) = solveBatch(start, b);
             maxSteps = Math.Max(maxSteps, steps);
             var sel = selected.to(ScalarType.Int32).cpu().data<int>().ToArray();
             var cf = coefs.to(ScalarType.Float64).cpu().data<double>().ToArray();

@@ -41,6 +41,39 @@ public class GramSpaceSolverTests
         Assert.True(MaxAbsDiff(Dense(onX.Coefficients), Dense(onG.Coefficients)) < 1e-4);
     }
 
+    [Theory]
+    [InlineData(torch.ScalarType.Float64, 1e-12)]
+    [InlineData(torch.ScalarType.Float32, 1e-5)]
+    public void Omp_Column_Loop_Gives_The_Codes_Of_The_Tensor_Batches(torch.ScalarType dtype, double tolerance)
+    {
+        var x = ActivationShaped(dtype);
+
+        var batches = new OmpSolver { DType = dtype, MaximumNonZeros = 6, GramSpace = true, TensorGramSteps = true }.Solve(x);
+        var columns = new OmpSolver { DType = dtype, MaximumNonZeros = 6, GramSpace = true }.Solve(x);
+
+        // The same steps in another order of sums (SIMD lanes vs the batched product): same supports, coefficients to rounding.
+        Assert.Equal(batches.Coefficients.NonZeroCount, columns.Coefficients.NonZeroCount);
+        Assert.True(MaxAbsDiff(Dense(batches.Coefficients), Dense(columns.Coefficients)) < tolerance);
+        Assert.Equal(batches.Iterations, columns.Iterations);
+    }
+
+    [Fact]
+    public void Omp_On_A_Given_Gram_Matrix_Gives_The_Codes_Of_The_Samples()
+    {
+        // Samples of different lengths, and one zero sample: the Gram route rescales G to unit-length samples itself.
+        var x = ActivationShaped(torch.ScalarType.Float64) * torch.linspace(0.5, 3, 60, dtype: torch.ScalarType.Float64).unsqueeze(1);
+        x[7] = torch.zeros(80, dtype: torch.ScalarType.Float64);
+        var solver = new OmpSolver { DType = torch.ScalarType.Float64, MaximumNonZeros = 6, GramSpace = true };
+
+        var fromSamples = solver.Solve(x);
+        var fromGram = solver.SolveGram(x.matmul(x.t()));
+
+        Assert.Equal(fromSamples.Coefficients.NonZeroCount, fromGram.Coefficients.NonZeroCount);
+        Assert.True(MaxAbsDiff(Dense(fromSamples.Coefficients), Dense(fromGram.Coefficients)) < 1e-9);
+        Assert.Equal(0, fromGram.Coefficients.RowPointers[8] - fromGram.Coefficients.RowPointers[7]);
+        Assert.Throws<ArgumentException>(() => solver.SolveGram(x));
+    }
+
     [Fact]
     public void Omp_Chooses_Gram_Space_When_D_Is_At_Least_N()
     {
