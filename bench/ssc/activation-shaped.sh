@@ -5,7 +5,9 @@
 # (default 0.002: noise of norm ~0.1 against unit signal at D = 2,500).
 # Prints (and appends to OUT/results.jsonl) one JSON line per run: who, method, N, D, solve s, wall s, peak RSS MB,
 # accuracy, iterations, converged, rank (admm), and the 1-minute load average when it started.
-# Usage: bench/ssc/activation-shaped.sh [OUT_DIR] [N ...]   (default /tmp/ssc-activation 1000 2000)
+# Usage: bench/ssc/activation-shaped.sh [OUT_DIR] [N ...]   (default /tmp/ssc-activation 1000 2000); on the shared machine
+#   run it as `nice -n 19 bench/ssc/activation-shaped.sh ...` (ours and the peer then run at the same priority).
+#   OUT_DIR/nN/X.csv is reused when present (N = 10,000 at D = 12,500 is 1.8 GB of CSV).
 #   PEER_MAX_N (default 2000): the peer runs only up to this N (its admm is O(N^3) per iteration, its lasso a Python
 #   loop of N sklearn fits); PEER_LASSO_MAX_N (default 1000) the same for its lasso (N fits of a D x (N-1) Lasso);
 #   PROJECT (default 1024): the projected dimension; NOISE (default 0.002); XPATH_MAX_N (default 2000): omp and ensc

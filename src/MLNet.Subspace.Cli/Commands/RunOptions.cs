@@ -19,6 +19,7 @@ internal sealed class RunOptions
     private readonly Option<double> _threshold = new("--settle-threshold") { Description = "A layer has settled from the first epoch whose similarity to the final epoch stays at or above this.", DefaultValueFactory = _ => Settling.DefaultThreshold };
     private readonly Option<string[]> _layers = new("--layer") { Description = "Analyse only these layers (repeatable); default every Conv2d, shortcut convs included.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string[]> _similarity = new("--similarity") { Description = $"Also show these layer-similarity measures' heatmaps beside SSC-CKA (comma-separated or repeated; each with its defaults, as subspace similarity --measure): {SimilarityOptions.MeasureNames}.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<bool> _full = new("--full") { Description = $"The full-scale protocol (docs/benchmarks.md): {AnalysisRunOptions.Defaults.FullScaleProbesPerClass} probes per class (all 10,000 Fashion-MNIST test images) and {AnalysisRunOptions.Defaults.FullScaleEpochs} epochs, unless --probes-per-class or --epochs say otherwise." };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => AnalysisRunOptions.Defaults.Seed };
 
     public static RunOptions Create() => new();
@@ -39,7 +40,7 @@ internal sealed class RunOptions
         }
         command.Options.Add(_probes);
         _ssc.AddTo(command);
-        foreach (var option in new Option[] { _threshold, _layers, _similarity, _seed }) command.Options.Add(option);
+        foreach (var option in new Option[] { _threshold, _layers, _similarity, _full, _seed }) command.Options.Add(option);
     }
 
     public AnalysisRunOptions Read(ParseResult result)
@@ -47,7 +48,7 @@ internal sealed class RunOptions
         var options = Common(result);
         if (_training)
         {
-            options.Epochs = result.GetValue(_epochs);
+            options.Epochs = FullOr(result, _epochs, AnalysisRunOptions.FullScale().Epochs);
             options.TrainingFraction = result.GetValue(_fraction);
             options.LearningRate = result.GetValue(_learningRate);
             options.Augment = result.GetValue(_augment);
@@ -55,10 +56,14 @@ internal sealed class RunOptions
         return options;
     }
 
+    /// <summary>The option's value; under --full, the full-scale value unless the option was given.</summary>
+    private int FullOr(ParseResult result, Option<int> option, int fullScale)
+        => result.GetValue(_full) && result.GetResult(option) is not { Implicit: false } ? fullScale : result.GetValue(option);
+
     private AnalysisRunOptions Common(ParseResult result) => new()
     {
         Model = result.GetValue(_model)!,
-        ProbesPerClass = result.GetValue(_probes),
+        ProbesPerClass = FullOr(result, _probes, AnalysisRunOptions.FullScale().ProbesPerClass),
         Ssc = _ssc.Read(result),
         SettlingThreshold = result.GetValue(_threshold),
         Layers = result.GetValue(_layers) is { Length: > 0 } layers ? layers : null,

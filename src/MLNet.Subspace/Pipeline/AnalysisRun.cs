@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Runtime;
+using Microsoft.Data.Analysis;
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.ML;
@@ -153,43 +154,65 @@ public static class AnalysisRun
             ["onnx"] = $"{Path.GetFullPath(onnxModel)} (sha256 {FileHash(onnxModel)})",
             ["onnx_options"] = System.Text.Json.JsonSerializer.Serialize(onnx),
         }));
-        var snapshots = new List<(int, Func<Device, LayerActivations>)> { (1, _ => LayerActivations.Extract(source, probes, options.BatchSize)) };
+        var snapshots = new List<(int, Func<Device, Func<int, string>, ActivationFiles>)> { (1, (_, fileOf) => Stream(source, probes, fileOf, options)) };
         return Analyze(env, run, snapshots, test, probes, options, null, progress, cancellationToken);
     }
 
-    /// <summary>One activation extraction per weights file: build the network, load the weights, read the layers.</summary>
-    private static List<(int Epoch, Func<Device, LayerActivations> Extract)> FromWeights(Func<ImageClassifier> create, IReadOnlyList<(int Epoch, string Weights)> snapshots,
-        ImageDataset probes, AnalysisRunOptions options)
-        => snapshots.Select(s => (s.Epoch, (Func<Device, LayerActivations>)(device =>
+    /// <summary>One activation extraction per weights file: build the network, load the weights, stream the layers to files.</summary>
+    private static List<(int Epoch, Func<Device, Func<int, string>, ActivationFiles> Extract)> FromWeights(Func<ImageClassifier> create,
+        IReadOnlyList<(int Epoch, string Weights)> snapshots, ImageDataset probes, AnalysisRunOptions options)
+        => snapshots.Select(s => (s.Epoch, (Func<Device, Func<int, string>, ActivationFiles>)((device, fileOf) =>
         {
             using var model = create();
             ModelWeights.Load(model, s.Weights);
             model.to(device).eval();
             var layers = LayerSelector.Select(model, options.Layers);
-            return LayerActivations.Extract(model, probes, layers, ActivationPooling.Flatten, options.BatchSize, device);
+            return Stream(new TorchActivationSource(model, layers, probes.ImageShape, ActivationPooling.Flatten, device, "the probe images"), probes, fileOf, options);
         }))).ToList();
 
-    private static AnalysisRunResult Analyze(IHostEnvironment? env, RunFolder run, IReadOnlyList<(int Epoch, Func<Device, LayerActivations> Extract)> snapshots,
+    private static ActivationFiles Stream(IActivationSource source, ImageDataset probes, Func<int, string> fileOf, AnalysisRunOptions options)
+        => LayerActivations.Stream(source, probes, Enumerable.Range(0, source.LayerNames.Count).Select(fileOf).ToList(), options.BatchSize);
+
+    /// <summary>What one epoch's step keeps: the network's outputs on the probes, the layer graphs, the L x L linear CKA and each
+    /// layer's linear CKA to the final epoch.</summary>
+    /// <remarks>Phases: wall-clock seconds of the epoch's steps (they go to timings.csv only).</remarks>
+    private sealed record EpochResult(LayerActivations Outputs, IReadOnlyList<LayerGraph> Graphs, double[,] LinearCka, double[] LinearCkaToFinal,
+        IReadOnlyList<(string Step, double Seconds)> Phases);
+
+    private static AnalysisRunResult Analyze(IHostEnvironment? env, RunFolder run, IReadOnlyList<(int Epoch, Func<Device, Func<int, string>, ActivationFiles> Extract)> snapshots,
         ImageDataset test, ImageDataset probes, AnalysisRunOptions options, IReadOnlyList<EpochMetrics>? training, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
-        var epochs = new List<EpochGraphs>();
-        for (int s = 0; s < snapshots.Count; s++)
+        var ssc = options.Ssc with { Device = options.Ssc.Device ?? device };
+        // The final epoch goes first: every other epoch's linear CKA to it reads its centred Gram files, which are kept
+        // until the run ends; the other epochs' files go as soon as their step is done, so at most two epochs' are on disk.
+        int last = snapshots.Count - 1;
+        var results = new EpochResult[snapshots.Count];
+        foreach (int s in new[] { last }.Concat(Enumerable.Range(0, last)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (epoch, extract) = snapshots[s];
-            progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
-            var activations = extract(device);
-            var graphs = run.Step($"graphs-epoch-{epoch:D3}",
-                () => BuildGraphs(run, activations, options.Ssc, options.UnitRunner ?? new LocalUnitRunner(run.Path, options.Ssc.Device ?? device), epoch, s, snapshots.Count, progress, cancellationToken),
-                saved => { for (int l = 0; l < saved.Count; l++) LayerGraphStore.Save(GraphPath(run, epoch, l), saved[l]); },
-                () => Enumerable.Range(0, activations.LayerNames.Count).Select(l => LayerGraphStore.Load(GraphPath(run, epoch, l))).ToList());
-            epochs.Add(new EpochGraphs(epoch, activations, graphs));
+            results[s] = run.Step($"graphs-epoch-{epoch:D3}",
+                () =>
+                {
+                    progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var files = extract(device, l => ActivationPath(run, epoch, l));
+                    var extraction = ($"epoch {epoch}: activations streamed to files (forward pass)", clock.Elapsed.TotalSeconds);
+                    var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, options.UnitRunner, s, snapshots.Count, progress, cancellationToken);
+                    result = result with { Phases = result.Phases.Prepend(extraction).ToList() };
+                    foreach (var path in files.Paths) File.Delete(path);
+                    return result;
+                },
+                saved => SaveEpoch(run, epoch, saved, s == last),
+                () => LoadEpoch(run, epoch, probes));
         }
+        var epochs = results.Select((r, s) => new EpochGraphs(snapshots[s].Epoch, r.Outputs, r.Graphs)).ToList();
 
         progress?.Report(new RunProgress("analysis", 0, 1, "layer-wise, architecture, dynamics, latent space, neighbourhoods"));
         var final = epochs[^1];
         int layerCount = final.Graphs.Count;
+        var layerNames = final.Graphs.Select(g => g.Layer).ToArray();
         // A network whose output does not score the probes' classes (an ImageNet featurizer read on Fashion-MNIST) has no
         // correct or wrong predictions: the latent-space plots of correctly classified inputs and the misclassified cases are left out.
         bool classifies = final.Activations.Classes == probes.ClassNames.Count;
@@ -202,50 +225,82 @@ public static class AnalysisRun
             Training: training,
             Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.RunSeed),
             Architecture: ArchitectureAnalysis.Run(final.Graphs),
-            Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, options.SettlingThreshold) : null,
+            Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, results.Select(r => (IReadOnlyList<double>)r.LinearCkaToFinal).ToList(), options.SettlingThreshold) : null,
             Embeddings: classifies ? LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed) : [],
             Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0),
-            Similarities: options.Similarities.Select(s => LayerSimilarity.Compute(final.Activations, s)).ToList())
+            Similarities: Similarities(device, snapshots[last], run, options))
         {
             NetworkClassifiesProbes = classifies,
+            LinearCka = new SimilarityMatrix("linear CKA", layerNames, results[last].LinearCka, HigherIsMoreSimilar: true),
+            Timings = results.SelectMany(r => r.Phases).ToList(),
         };
         progress?.Report(new RunProgress("report", 0, 1, "report.html"));
         string report = AnalysisReport.Write(findings, run.Path);
         run.MarkDone("report");
+        // The final epoch's centred Grams served every epoch's CKA to it; the step results hold all that the report needs.
+        DeleteFolder(run.PathOf(Path.Combine("grams", $"epoch-{snapshots[last].Epoch:D3}")));
+        foreach (var folder in new[] { "grams", "activations" }.Select(f => Path.Combine(run.Path, f)))
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Any(File.Exists)) DeleteFolder(folder);
         progress?.Report(new RunProgress("report", 1, 1, report));
         return new AnalysisRunResult(run.Path, report, findings);
     }
 
-    /// <summary>One work unit per layer (its activations written to an <see cref="ActivationMatrixFile"/> in the run folder),
-    /// executed by <paramref name="runner"/>; the graphs are read back from the units' results.</summary>
-    private static List<LayerGraph> BuildGraphs(RunFolder run, LayerActivations activations, SscOptions settings, IUnitRunner runner, int epoch, int snapshot, int snapshots,
+    /// <summary>The extra measures' matrices over the final epoch's activations, read back into memory (only when asked for).</summary>
+    private static List<SimilarityMatrix> Similarities(Device device, (int Epoch, Func<Device, Func<int, string>, ActivationFiles> Extract) final, RunFolder run, AnalysisRunOptions options)
+    {
+        if (options.Similarities.Count == 0) return [];
+        var files = final.Extract(device, l => ActivationPath(run, final.Epoch, l));
+        try
+        {
+            var activations = files.Load();
+            return options.Similarities.Select(s => LayerSimilarity.Compute(activations, s)).ToList();
+        }
+        finally
+        {
+            foreach (var path in files.Paths) File.Delete(path);
+        }
+    }
+
+    /// <summary>One epoch: every layer's pass (graph + centred Gram), then the epoch's linear CKA and its CKA to the final epoch.</summary>
+    private static EpochResult AnalyzeEpoch(RunFolder run, ActivationFiles files, int epoch, int? finalEpoch, SscOptions ssc, IUnitRunner? runner, int snapshot, int snapshots,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        int layers = activations.LayerNames.Count;
-        string inputs = run.PathOf(Path.Combine("activations", $"epoch-{epoch:D3}"));
-        Directory.CreateDirectory(inputs);
-        var units = new List<LayerGraphUnit>(layers);
-        for (int l = 0; l < layers; l++)
-        {
-            string file = Path.Combine(inputs, $"layer-{l:D2}.f32");
-            string hash = ActivationMatrixFile.Write(file, activations.Values[l], activations.Size(l));
-            units.Add(new LayerGraphUnit(SharedPath(runner, file), hash, activations.LayerNames[l], settings with { Device = null }, SharedPath(runner, run.PathOf("units"))));
-        }
+        int layers = files.LayerNames.Count;
+        // Each layer's pass is a work unit, executed in this process or on a cluster's silos (options.UnitRunner).
+        runner ??= new LocalUnitRunner(run.Path, ssc.Device);
+        string results = SharedPath(runner, run.PathOf(Path.Combine("units", $"epoch-{epoch:D3}")));
+        Directory.CreateDirectory(Path.Combine(runner.SharedFolder, results));
+        var units = Enumerable.Range(0, layers)
+            .Select(l => new LayerGraphUnit(SharedPath(runner, files.Paths[l]), files.Hashes[l], files.LayerNames[l], ssc with { Device = null }, results)).ToList();
         int done = 0;
         var reported = progress is null ? null : new UnitProgress(r =>
-        {
-            int unit = units.FindIndex(u => u.Id == r.UnitId);
-            progress.Report(new RunProgress("graphs", snapshot * layers + Interlocked.Increment(ref done), snapshots * layers, $"epoch {epoch}, {units[unit].Layer} ({r.Worker})"));
-        });
+            progress.Report(new RunProgress("graphs", snapshot * layers + ++done, snapshots * layers, $"epoch {epoch}, {units.First(u => u.Id == r.UnitId).Layer} ({r.Worker})")));
         var receipts = runner.RunAsync(units, reported, cancellationToken).GetAwaiter().GetResult();
-        // Who computed what: the receipts sit beside the results; this table is the run folder's index of them.
-        IO.AtomicFile.WriteAllText(run.PathOf(Path.Combine("activations", $"epoch-{epoch:D3}", "units.csv")), w =>
+        var graphs = new List<LayerGraph>(layers);
+        var phases = new List<(string, double)>();
+        Directory.CreateDirectory(Path.GetDirectoryName(GramPath(run, epoch, 0))!);
+        for (int l = 0; l < layers; l++)
+        {
+            graphs.Add(units[l].LoadResult(runner.SharedFolder));
+            File.Move(Path.Combine(runner.SharedFolder, units[l].CentredGramPath), GramPath(run, epoch, l), overwrite: true);
+            var r = receipts[l];
+            string at = $"epoch {epoch}, {files.LayerNames[l]}";
+            phases.AddRange([($"{at}: read", r.ReadSeconds), ($"{at}: Gram X X^T", r.GramSeconds), ($"{at}: SSC graph", r.Seconds), ($"{at}: centred Gram written", r.CentredGramSeconds)]);
+        }
+        // Who computed what: the receipts stay beside the graphs; this table indexes them.
+        IO.AtomicFile.WriteAllText(Path.Combine(runner.SharedFolder, results, "units.csv"), w =>
         {
             w.WriteLine("layer,unit,worker,seconds");
             for (int l = 0; l < layers; l++)
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{units[l].Layer},{units[l].Id},{receipts[l].Worker},{receipts[l].Seconds:0.###}"));
         });
-        return units.Select(u => u.LoadResult(runner.SharedFolder)).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var grams = Enumerable.Range(0, layers).Select(l => GramPath(run, epoch, l)).ToList();
+        var finalGrams = finalEpoch is int f ? Enumerable.Range(0, layers).Select(l => GramPath(run, f, l)).ToList() : null;
+        var (linear, toFinal) = StreamedEpoch.Cka(grams, finalGrams, files.LayerNames, files.Outputs.Count);
+        if (finalEpoch is not null) DeleteFolder(Path.GetDirectoryName(grams[0])!);
+        phases.Add(($"epoch {epoch}: linear CKA (L x L and to the final epoch)", clock.Elapsed.TotalSeconds));
+        return new EpochResult(files.Outputs, graphs, linear, toFinal, phases);
     }
 
     /// <summary>A run-folder path relative to the runner's shared folder ('/'-separated), refused when outside it.</summary>
@@ -255,6 +310,41 @@ public static class AnalysisRun
         if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
             throw new ArgumentException($"The run folder must lie inside the unit runner's shared folder {runner.SharedFolder} (the folder every worker sees); {path} does not.");
         return relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static void SaveEpoch(RunFolder run, int epoch, EpochResult result, bool isFinal)
+    {
+        for (int l = 0; l < result.Graphs.Count; l++) LayerGraphStore.Save(GraphPath(run, epoch, l), result.Graphs[l]);
+        var names = result.Graphs.Select(g => g.Layer).ToArray();
+        string folder = run.PathOf(Path.Combine("graphs", $"epoch-{epoch:D3}"));
+        ActivationMatrixFile.Write(Path.Combine(folder, "scores.f32"), result.Outputs.Scores, result.Outputs.Classes);
+        DataFrameIO.SaveCsv(SquareMatrixTable.Create(names, result.LinearCka), Path.Combine(folder, "linear_cka.csv"));
+        DataFrameIO.SaveCsv(new DataFrame(new StringDataFrameColumn("layer", names), new DoubleDataFrameColumn("linear_cka_to_final", result.LinearCkaToFinal)),
+            Path.Combine(folder, "linear_cka_to_final.csv"));
+        DataFrameIO.SaveCsv(ArchitectureAnalysis.Run(result.Graphs).Matrix, Path.Combine(folder, "ssc_cka.csv"));
+        DataFrameIO.SaveCsv(new DataFrame(new StringDataFrameColumn("step", result.Phases.Select(p => p.Step)), new DoubleDataFrameColumn("seconds", result.Phases.Select(p => p.Seconds))),
+            Path.Combine(folder, "timings.csv"));
+    }
+
+    private static EpochResult LoadEpoch(RunFolder run, int epoch, ImageDataset probes)
+    {
+        string folder = run.PathOf(Path.Combine("graphs", $"epoch-{epoch:D3}"));
+        var (scores, _, classes) = ActivationMatrixFile.Read(Path.Combine(folder, "scores.f32"));
+        var linear = DataFrameIO.LoadCsv(Path.Combine(folder, "linear_cka.csv"));
+        int layers = (int)linear.Rows.Count;
+        var graphs = Enumerable.Range(0, layers).Select(l => LayerGraphStore.Load(GraphPath(run, epoch, l))).ToList();
+        var matrix = new double[layers, layers];
+        for (int a = 0; a < layers; a++)
+            for (int b = 0; b < layers; b++) matrix[a, b] = (double)linear.Columns[b + 1][a]!;
+        var toFinal = DataFrameIO.LoadCsv(Path.Combine(folder, "linear_cka_to_final.csv")).Columns["linear_cka_to_final"].Cast<double>().ToArray();
+        var timings = DataFrameIO.LoadCsv(Path.Combine(folder, "timings.csv"));
+        var phases = Enumerable.Range(0, (int)timings.Rows.Count).Select(r => ((string)timings.Columns["step"][r]!, (double)timings.Columns["seconds"][r]!)).ToList();
+        return new EpochResult(LayerActivations.FromScores(scores, classes, probes), graphs, matrix, toFinal, phases);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
     private static ImageDataset Probes(ImageDataset test, AnalysisRunOptions options)
@@ -277,6 +367,10 @@ public static class AnalysisRun
     }
 
     private static string GraphPath(RunFolder run, int epoch, int layer) => run.PathOf(Path.Combine("graphs", $"epoch-{epoch:D3}", $"layer-{layer:D2}.bin"));
+
+    private static string ActivationPath(RunFolder run, int epoch, int layer) => run.PathOf(Path.Combine("activations", $"epoch-{epoch:D3}", $"layer-{layer:D2}.f32"));
+
+    private static string GramPath(RunFolder run, int epoch, int layer) => run.PathOf(Path.Combine("grams", $"epoch-{epoch:D3}", $"layer-{layer:D2}.f32"));
 
     private static RunManifest Manifest(string command, AnalysisRunOptions options, Dictionary<string, string> inputs)
         => new() { Command = command, Seed = options.RunSeed, Inputs = inputs, Options = options.Describe() };

@@ -31,7 +31,18 @@ public sealed class AnalysisRunOptions
         public const int Seed = TrainerOptions.Defaults.Seed;
         /// <summary>Default number of misclassified inputs explained.</summary>
         public const int MisclassifiedCases = 6;
+        /// <summary>The full-scale protocol's probes per class (<see cref="FullScale"/>): all 10,000 Fashion-MNIST test images.</summary>
+        public const int FullScaleProbesPerClass = 1_000;
+        /// <summary>The full-scale protocol's epochs (<see cref="FullScale"/>): one snapshot each.</summary>
+        public const int FullScaleEpochs = 5;
     }
+
+    /// <summary>
+    /// The full-scale protocol (docs/benchmarks.md, "The full-scale protocol"; CLI <c>--full</c>): the default network and SSC
+    /// options with every test image as a probe (<see cref="Defaults.FullScaleProbesPerClass"/> per class) at each of
+    /// <see cref="Defaults.FullScaleEpochs"/> epochs.
+    /// </summary>
+    public static AnalysisRunOptions FullScale() => new() { ProbesPerClass = Defaults.FullScaleProbesPerClass, Epochs = Defaults.FullScaleEpochs };
 
     /// <summary>Network spec for <see cref="ModelZoo.Create"/>.</summary>
     public string Model { get; set; } = Defaults.Model;

@@ -30,4 +30,12 @@ public sealed record AnalysisFindings(
     /// <summary>False when the network's output does not score the probes' classes (an ImageNet featurizer read on
     /// Fashion-MNIST): its accuracy and its agreement with SSC then mean nothing, and the report and console say so.</summary>
     public bool NetworkClassifiesProbes { get; init; } = true;
+
+    /// <summary>Linear CKA between every pair of layers' activations (final model), shown beside SSC-CKA as linear_cka.csv and
+    /// its heatmap; null when the run did not compute it.</summary>
+    public SimilarityMatrix? LinearCka { get; init; }
+
+    /// <summary>Wall-clock seconds of the run's phases (activations, each layer's pass, CKA), written to timings.csv after the
+    /// training epochs and solves; empty when not measured.</summary>
+    public IReadOnlyList<(string Step, double Seconds)> Timings { get; init; } = [];
 }

@@ -35,6 +35,7 @@ public static class AnalysisReport
         var layerTable = layerwise.Table;
         layerTable.Columns.Remove(LayerwiseResult.Columns.SolveSeconds);
         timings.AddRange(layerwise.Layers.Select(r => ($"SSC solve, {r.Layer} (final epoch)", r.SolveSeconds)));
+        timings.AddRange(findings.Timings);
         DataFrameIO.SaveCsv(layerTable, Path.Combine(folder, "layerwise.csv"));
         var names = layerwise.Table.Columns["layer"].Cast<string>().ToArray();
         var depth = Enumerable.Range(0, names.Length).Select(i => (double)i).ToArray();
@@ -57,7 +58,8 @@ public static class AnalysisReport
             .Paragraph($"Block structure: {arch.Blocks.Count} contiguous block(s), score {Fmt(arch.Blocks.Score)} (mean within-block similarity {Fmt(arch.Blocks.WithinMean)}, between {Fmt(arch.Blocks.BetweenMean)}).")
             .Table(arch.BlockTable, "Diagonal blocks (blocks.csv)")
             .Table(arch.Matrix, "SSC-CKA matrix (ssc_cka.csv)");
-        WriteSimilarities(findings.Similarities ?? [], folder, figures, report);
+        var similarities = (findings.Similarities ?? []).Select((m, i) => (m, FormattableString.Invariant($"similarity_{i + 1}_{m.Measure.Split('(')[0]}")));
+        WriteSimilarities(findings.LinearCka is { } linearCka ? similarities.Prepend((linearCka, "linear_cka")) : similarities, folder, figures, report);
 
         if (findings.Dynamics is { } dynamics)
         {
@@ -135,13 +137,11 @@ public static class AnalysisReport
             new DoubleDataFrameColumn(SummaryColumns.Agreement, [a.Agreement]));
     }
 
-    /// <summary>Each extra measure's heatmap and table beside SSC-CKA: similarity_&lt;i&gt;_&lt;measure&gt;.csv and its SVG.</summary>
-    private static void WriteSimilarities(IReadOnlyList<SimilarityMatrix> similarities, string folder, string figures, HtmlReport report)
+    /// <summary>Each measure's heatmap and table beside SSC-CKA: &lt;name&gt;.csv and its SVG (linear_cka, then similarity_&lt;i&gt;_&lt;measure&gt; for the extra ones).</summary>
+    private static void WriteSimilarities(IEnumerable<(SimilarityMatrix Matrix, string Name)> similarities, string folder, string figures, HtmlReport report)
     {
-        for (int m = 0; m < similarities.Count; m++)
+        foreach (var (similarity, name) in similarities)
         {
-            var similarity = similarities[m];
-            string name = FormattableString.Invariant($"similarity_{m + 1}_{similarity.Measure.Split('(')[0]}");
             DataFrameIO.SaveCsv(similarity.Table, Path.Combine(folder, name + ".csv"));
             var values = similarity.Values.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
             // Similarities on their usual [0, 1] scale unless they leave it (RSA can be negative); distances from 0 to their largest.

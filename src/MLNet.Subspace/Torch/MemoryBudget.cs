@@ -33,4 +33,17 @@ internal static class MemoryBudget
         if (need > limit)
             throw new InsufficientMemoryException($"{work} needs about {Format(need)}, more than the {Format(limit)} it may use. {alternative}");
     }
+
+    /// <summary>Throws, naming the folder, when <paramref name="need"/> bytes would not fit in the free space of its drive.</summary>
+    /// <param name="work">What needs the space, for the message.</param>
+    /// <param name="folder">Where the files go.</param>
+    /// <param name="need">Bytes.</param>
+    /// <param name="alternative">What to do instead.</param>
+    /// <exception cref="IOException">The space is not there.</exception>
+    public static void CheckDisk(string work, string folder, long need, string alternative)
+    {
+        long free = new DriveInfo(Path.GetFullPath(folder)).AvailableFreeSpace;
+        if (need > free)
+            throw new IOException($"{work} needs about {Format(need)} on disk in {Path.GetFullPath(folder)}, more than the {Format(free)} free there. {alternative}");
+    }
 }

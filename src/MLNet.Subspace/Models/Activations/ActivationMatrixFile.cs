@@ -49,6 +49,24 @@ public static class ActivationMatrixFile
         return (values, (int)rows, (int)columns);
     }
 
+    /// <summary>Reads rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="start">First row, from 0.</param>
+    /// <param name="count">Rows to read.</param>
+    /// <returns>count x d values, row-major.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The rows are not all in the file.</exception>
+    public static float[] ReadRows(string path, long start, int count)
+    {
+        using var stream = File.OpenRead(path);
+        var (rows, columns) = ReadHeader(stream, path);
+        if (start < 0 || count < 0 || start + count > rows)
+            throw new ArgumentOutOfRangeException(nameof(start), $"{path}: rows {start} to {start + count - 1} asked for, the file has rows 0 to {rows - 1}.");
+        var values = new float[count * columns];
+        stream.Position = HeaderBytes + 4 * start * columns;
+        stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
     /// <summary>Reads only the header.</summary>
     /// <param name="path">The file.</param>
     /// <returns>N and d.</returns>

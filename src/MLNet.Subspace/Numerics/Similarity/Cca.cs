@@ -111,9 +111,21 @@ public static class Cca
         return Math.Clamp(squares / Math.Min(x.Count, y.Count), 0.0, 1.0);
     }
 
-    /// <summary>The nuclear norm ||Basis_x^T Basis_y||_* (Procrustes and the shape metric). Cost O(N k_x k_y + k_x k_y min(k_x, k_y)).</summary>
+    /// <summary>
+    /// The nuclear norm ||M||_* of M = Basis_x^T Basis_y (Procrustes and the shape metric) as the sum of the square roots of
+    /// the eigenvalues of the smaller Gram matrix (M^T M or M M^T), values only. Cost O(N k_x k_y) for M,
+    /// O(k_max k_min²) for the Gram matrix (a GEMM) and O(k_min³) for its tridiagonal reduction: measured 5-30x faster
+    /// than libtorch's SVD of M on this machine (docs/benchmarks.md). Accuracy: an eigenvalue carries an absolute error of
+    /// about eps ||M||_2², so a singular value s is off by about eps ||M||_2² / (2 s), at most sqrt(eps) ||M||_2 ≈ 1.5e-8 ||M||_2
+    /// for s near 0; the bases keep no structurally zero direction (Procrustes drops the centring direction and cuts
+    /// d &gt; N - 1 to N - 1 rows), so only singular values that are tiny in the data reach that bound.
+    /// </summary>
     internal static double PairNuclearNorm(Directions x, Directions y)
-        => linalg.svdvals(x.Basis.t().mm(y.Basis)).sum().item<double>();
+    {
+        var m = x.Basis.t().mm(y.Basis);
+        var gram = m.shape[0] >= m.shape[1] ? m.t().mm(m) : m.mm(m.t());
+        return linalg.eigvalsh(gram).clamp_min(0).sqrt().sum().item<double>();
+    }
 
     private static void CheckRidge(double ridge)
     {

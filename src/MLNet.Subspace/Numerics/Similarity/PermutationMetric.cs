@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MLNet.Subspace.Numerics.Cka;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -81,15 +82,14 @@ public static class PermutationMetric
         using var scope = NewDisposeScope();
         int dx = (int)x.Matrix.shape[1], dy = (int)y.Matrix.shape[1];
         bool transpose = dx > dy;
-        // Rows of the assignment are the narrower side's columns; costs are negated inner products (maximise = minimise -C).
-        var c = transpose ? y.Matrix.t().mm(x.Matrix) : x.Matrix.t().mm(y.Matrix);
+        // Rows of the assignment are the narrower side's columns; costs are negated inner products (maximise = minimise -C),
+        // read in place from the tensor's memory (a copy through the tensor accessor cost more than the assignment).
+        var negated = (transpose ? y.Matrix.t().mm(x.Matrix) : x.Matrix.t().mm(y.Matrix)).neg_().cpu().contiguous();
         int n = Math.Min(dx, dy), m = Math.Max(dx, dy);
-        double[] inner = c.contiguous().cpu().data<double>().ToArray();
-        var cost = new double[inner.Length];
-        for (int i = 0; i < inner.Length; i++) cost[i] = -inner[i];
+        var cost = MemoryMarshal.Cast<byte, double>(negated.bytes);
         int[] rows = LinearAssignment.Minimise(cost, n, m);
         double total = 0;
-        for (int i = 0; i < n; i++) total += inner[(long)i * m + rows[i]];
+        for (int i = 0; i < n; i++) total -= cost[i * m + rows[i]];
         var matching = new int[dx];
         if (transpose)
         {

@@ -148,8 +148,8 @@ public sealed record SimilarityOptions
     /// <summary>
     /// Bytes one prepared layer of N inputs and d features keeps (what stays in memory while all pairs are compared): N^2
     /// floats for the Gram, RDM and mask based measures, N min(N, d) for the SVD bases (plus min(N, d) d for PWCCA's
-    /// loadings), N d for the centred matrices of Procrustes, the alpha = 1 shape metric and the permutation metric, N k for
-    /// the neighbour lists.
+    /// loadings) and for Procrustes' and the alpha = 1 shape metric's (N - 1) x min(d, N - 1) layers, N d for the permutation
+    /// metric's centred matrices, N k for the neighbour lists.
     /// </summary>
     internal long PreparedBytes(long n, long d)
     {
@@ -162,8 +162,7 @@ public sealed record SimilarityOptions
             SimilarityMeasure.CycleKnn => 8 * n * K,
             SimilarityMeasure.Cknna => 16 * n * n + 8 * n * K,
             SimilarityMeasure.Pwcca => 8 * (n * r + r * d),
-            SimilarityMeasure.PermutationMetric or SimilarityMeasure.Procrustes => 8 * n * d,
-            SimilarityMeasure.ShapeMetric when Alpha == 1 => 8 * n * d,
+            SimilarityMeasure.PermutationMetric => 8 * n * d,
             _ => 8 * n * r,
         };
     }

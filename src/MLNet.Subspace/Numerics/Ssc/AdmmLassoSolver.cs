@@ -18,7 +18,8 @@ namespace MLNet.Subspace.Numerics.Ssc;
 /// ||X − X<sub>r</sub>||<sub>2</sub>² ≤ RankTolerance · ||X||<sub>2</sub>²). On a union of low-dimensional subspaces with mild noise
 /// r is about the sum of the subspace dimensions, not min(D, N).</para>
 /// <para>Cost: factor O(min(D,N)² max(D,N)) once; each iteration O(r N²) (two thin GEMMs and a handful of elementwise
-/// passes over N x N); memory ~7 N² elements. Stops on Boyd et al.'s residuals (Foundations and Trends in ML 2011, §3.3):
+/// passes over N x N), run on one intra-op thread (the many short parallel regions of two threads cost more than they gained
+/// on the shared 2-core machine); memory ~7 N² elements. Stops on Boyd et al.'s residuals (Foundations and Trends in ML 2011, §3.3):
 /// ||Z − C||<sub>F</sub> ≤ N ε<sub>abs</sub> + ε<sub>rel</sub> max(||Z||<sub>F</sub>, ||C||<sub>F</sub>) and
 /// ρ||C − C<sub>prev</sub>||<sub>F</sub> ≤ N ε<sub>abs</sub> + ε<sub>rel</sub> ρ||U||<sub>F</sub> (ε<sub>abs</sub> = <see cref="Tolerance"/>,
 /// ε<sub>rel</sub> = <see cref="RelativeTolerance"/>; checked every <see cref="CheckEvery"/> iterations), or at
@@ -96,17 +97,31 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
         if (MaximumNumberOfIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaximumNumberOfIterations), $"The 'MaximumNumberOfIterations' option of AdmmLassoSolver must be 1 or more. Got {MaximumNumberOfIterations} instead.");
         if (!(RankTolerance >= 0 && RankTolerance < 1)) throw new ArgumentOutOfRangeException(nameof(RankTolerance), $"The 'RankTolerance' option of AdmmLassoSolver must be in [0, 1). Got {RankTolerance} instead.");
         if (!(Tolerance >= 0 && RelativeTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), $"The 'Tolerance' and 'RelativeTolerance' options of AdmmLassoSolver must be 0 or more. Got {Tolerance} and {RelativeTolerance} instead.");
+        double lambda = Alpha / MuZ(x);
+        // The factor and the iterations are QRs, thin GEMMs and elementwise passes over N x N, ~25 parallel regions per
+        // iteration: with two OpenMP threads each region waits for both, which on the shared 2-core machine made the solve
+        // 2-5x slower than with one (measured at load 6-16; SymmetricEigensolver does the same for its Krylov work).
+        int threads = get_num_threads();
+        set_num_threads(1);
+        try { return Iterate(x, lambda); }
+        finally { set_num_threads(threads); }
+    }
+
+    /// <summary>Factor and ADMM iterations (the body of <see cref="SolveColumns"/>, on one intra-op thread).</summary>
+    private (SparseMatrix, int, bool) Iterate(Tensor x, double lambda)
+    {
         int n = (int)x.shape[1];
         var (v, s2) = Factor(x, RankTolerance);  // G ≈ V diag(s2) V^T, V^T V = I (r columns)
         int r = (int)v.shape[1];
         Rank = r;
-        double lambda = Alpha / MuZ(x), rho = Alpha * PenaltyScale;
+        double rho = Alpha * PenaltyScale;
         var opts = (dtype: x.dtype, device: x.device);
         // Va = [V, 1]: one thin GEMM gives both Vᵀ C and 1ᵀ C.
         var va = cat([v, ones(n, 1, dtype: opts.dtype, device: opts.device)], 1);
         var vat = va.t().contiguous();
         var vt = v.t().contiguous();
         var vtOnes = vt.sum(1, keepdim: true);  // Vᵀ1, r x 1
+        var vtv = vt.matmul(v);                  // VᵀV (I up to rounding), formed once rather than every iteration
         var c = zeros(n, n, dtype: opts.dtype, device: opts.device);
         var p = zeros(r, n, dtype: opts.dtype, device: opts.device);  // Vᵀ U   (U = Λ/ρ, the scaled dual, never formed)
         var su = zeros(1, n, dtype: opts.dtype, device: opts.device); // 1ᵀ U
@@ -125,7 +140,7 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
             var vtc = proj[..r];
             var onesC = proj[r..];
             var w = (vt - (vtc - p)).mul_(h);                          // r x N
-            Tensor left = v, right = w, zMinusR;
+            Tensor left = v, right = w, vtLeft = vtv, onesLeft = vtOnes.t(), zMinusR;
             Tensor? onesZ = null;
             if (Affine)
             {
@@ -137,6 +152,8 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
                 onesZ = onesZ0 - sumA * onesZ0 / (1 + sumA);
                 left = cat([v, a], 1);
                 right = cat([w, q], 0);
+                vtLeft = cat([vtv, vt.matmul(a)], 1);
+                onesLeft = cat([onesLeft, a.sum(0, keepdim: true)], 1);
             }
             zMinusR = right;
             var y = addmm(c, left, zMinusR, 1, 1);                     // N x N: one write
@@ -145,8 +162,8 @@ public sealed class AdmmLassoSolver : SelfExpressionSolver
             cNew.diagonal().zero_();
             var projNew = vat.matmul(cNew);
             // Vᵀ U_new = Vᵀ Y − Vᵀ C_new, with Vᵀ Y = Vᵀ C + Vᵀ(left)(right).
-            var vtY = vtc + vt.matmul(left).matmul(right);
-            var onesY = onesC + left.sum(0, keepdim: true).matmul(right);
+            var vtY = vtc + vtLeft.matmul(right);
+            var onesY = onesC + onesLeft.matmul(right);
             p.copy_(vtY - projNew[..r]);
             su.copy_(onesY - projNew[r..]);
             if (onesZ is not null) e.add_(onesZ - 1);

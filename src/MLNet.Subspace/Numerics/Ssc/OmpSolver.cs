@@ -104,6 +104,12 @@ public sealed class OmpSolver : SelfExpressionSolver
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var g = gram.to(DType, Device ?? CPU);
+        var bad = isfinite(g).logical_not();
+        if (bad.any().item<bool>())
+        {
+            var at = bad.nonzero()[0];
+            throw new ArgumentException($"The Gram matrix has a non-finite entry at row {at[0].item<long>() + 1}, column {at[1].item<long>() + 1} (counted from 1): a sample holds NaN, infinite or too large values.", nameof(gram));
+        }
         var norms = g.diagonal().clamp_min(0).sqrt();
         var inverse = where(norms >= UnitLength.SolverFloor, norms.reciprocal(), zeros_like(norms));
         var unit = g * inverse.unsqueeze(1) * inverse.unsqueeze(0);

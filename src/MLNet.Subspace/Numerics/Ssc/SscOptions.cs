@@ -198,6 +198,29 @@ public sealed record SscOptions
         return (expression, AffinityGraph.FromCodes(expression.Coefficients, Affinity));
     }
 
+    /// <summary>Whether <see cref="BuildGraphFromGram"/> solves from the Gram matrix alone: OMP without a random projection and
+    /// without <see cref="GramSpace"/> turned off. The other solvers read the samples.</summary>
+    public bool SolvesFromGram => Solver == SscSolver.Omp && ProjectedDimension is null && GramSpace != false;
+
+    /// <summary>
+    /// The codes and the graph when the caller already holds the samples' Gram matrix X Xᵀ (the full-scale analysis forms it
+    /// once per layer for SSC and linear CKA): OMP solves from it alone (<see cref="OmpSolver.SolveGram"/>; equal to
+    /// <see cref="BuildGraph"/>'s codes up to the rounding of forming G before the unit-length scaling), every other
+    /// configuration (<see cref="SolvesFromGram"/> false) asks <paramref name="samples"/> for the samples and takes
+    /// <see cref="BuildGraph"/>.
+    /// </summary>
+    /// <param name="gram">N x N Gram matrix of the samples as rows (not unit length), finite.</param>
+    /// <param name="samples">Gives the N x D samples when the configuration needs them.</param>
+    public (SelfExpression Expression, AffinityGraph Graph) BuildGraphFromGram(Tensor gram, Func<Tensor> samples)
+    {
+        ArgumentNullException.ThrowIfNull(gram);
+        ArgumentNullException.ThrowIfNull(samples);
+        if (!SolvesFromGram) return BuildGraph(samples());
+        var solver = (OmpSolver)CreateSolver((int)gram.shape[0]);
+        var expression = solver.SolveGram(gram);
+        return (expression, AffinityGraph.FromCodes(expression.Coefficients, Affinity));
+    }
+
     /// <summary>Codes, graph and spectral clusters (You et al.'s template: solve → W → spectral clustering).</summary>
     /// <param name="samples">N x D, one sample per row, finite.</param>
     /// <param name="clusters">Number of clusters, in [2, N].</param>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -20,7 +19,8 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// <remarks>
 /// Paths are relative to the shared folder (every worker may mount it elsewhere). Only this small record travels between
 /// machines, never the matrix. <see cref="SscOptions.Device"/> is not part of a unit: the runner that executes it picks the device.
-/// Cost: the solver's on an N x d matrix (see <see cref="LayerGraphs.Build"/>), plus reading and hashing the 4 N d input bytes twice.
+/// Cost: the layer's pass (2 N² d flops for X Xᵀ, then the solver from G), plus hashing the 4 N d input bytes once more; the
+/// centred Gram result is 4 N² bytes.
 /// </remarks>
 /// <param name="Input">The activation matrix file, relative to the shared folder ('/'-separated).</param>
 /// <param name="InputHash">Its <see cref="ActivationMatrixFile.ContentHash"/>; execution refuses a file whose hash differs.</param>
@@ -31,7 +31,7 @@ namespace MLNet.Subspace.Pipeline.Units;
 public sealed record LayerGraphUnit(string Input, string InputHash, string Layer, SscOptions Ssc, string Results = "units")
 {
     /// <summary>Version of the result format and of the id's derivation; a change gives every unit a new id.</summary>
-    private const string Kind = "layer-graph/1";
+    private const string Kind = "layer-pass/2";
 
     private static readonly JsonSerializerOptions Wire = new()
     {
@@ -58,6 +58,10 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     /// <summary>The result (the graph, without its wall-clock seconds, so that every execution writes the same bytes), relative to the shared folder.</summary>
     public string ResultPath => $"{Results}/{Id}.graph";
 
+    /// <summary>The layer's centred Gram matrix H X Xᵀ H (an N x N <see cref="ActivationMatrixFile"/>, for linear CKA), relative to the
+    /// shared folder; written before the graph.</summary>
+    public string CentredGramPath => $"{Results}/{Id}.gram.f32";
+
     /// <summary>The receipt (who computed it, how long it took), relative to the shared folder; written after the result.</summary>
     public string ReceiptPath => $"{Results}/{Id}.receipt.json";
 
@@ -83,8 +87,9 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     }
 
     /// <summary>
-    /// Executes the unit: unless its result is already in the shared folder, reads the input, checks its hash, builds the graph
-    /// and writes the result, then the receipt, each under a temporary name then renamed. Idempotent: a second execution
+    /// Executes the unit: unless its result is already in the shared folder, checks the input's hash, runs the layer's pass
+    /// (<see cref="StreamedEpoch"/>: the Gram matrix, the graph from it, the centred Gram) and writes the centred Gram, the
+    /// graph, then the receipt, each under a temporary name then renamed. Idempotent: a second execution
     /// writes the same result bytes (or finds the result and only returns its receipt).
     /// </summary>
     /// <param name="sharedFolder">The shared folder, as this machine sees it.</param>
@@ -97,23 +102,17 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         ArgumentNullException.ThrowIfNull(sharedFolder);
         ArgumentNullException.ThrowIfNull(worker);
         string result = Resolve(sharedFolder, ResultPath), receipt = Resolve(sharedFolder, ReceiptPath);
-        if (File.Exists(result) && File.Exists(receipt)) return UnitReceipt.Load(receipt);
+        if (IsDone(sharedFolder)) return UnitReceipt.Load(receipt);
         string input = Resolve(sharedFolder, Input);
         if (!File.Exists(input)) throw new InvalidDataException($"Unit {Id}: its input {input} does not exist (is the shared folder '{sharedFolder}' the one the client wrote to?).");
         string hash = ActivationMatrixFile.ContentHash(input);
         if (hash != InputHash) throw new InvalidDataException($"Unit {Id}: its input {input} has content hash {hash}, not the unit's {InputHash}; the file changed since the unit was made.");
-        var (values, rows, columns) = ActivationMatrixFile.Read(input);
-        var clock = Stopwatch.StartNew();
-        LayerGraph graph;
-        using (NewDisposeScope())
-        {
-            var (expression, affinity) = (Ssc with { Device = device }).BuildGraph(tensor(values, [rows, columns]));
-            graph = new LayerGraph(Layer, columns, affinity, expression with { Seconds = 0 });
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
+        string gram = Resolve(sharedFolder, CentredGramPath);
         Directory.CreateDirectory(Path.GetDirectoryName(result)!);
-        LayerGraphStore.Save(result, graph);
-        var done = new UnitReceipt(Id, worker, seconds, graph.Expression.Iterations, graph.Expression.Converged);
+        // The layer's pass of every analysis run: the graph, and the centred Gram that linear CKA reads.
+        var (graph, seconds) = StreamedEpoch.Layer(input, Layer, Ssc with { Device = device }, gram);
+        LayerGraphStore.Save(result, graph with { Expression = graph.Expression with { Seconds = 0 } });
+        var done = new UnitReceipt(Id, worker, seconds.Graph, graph.Expression.Iterations, graph.Expression.Converged, seconds.Read, seconds.Gram, seconds.CentredGram);
         done.Save(receipt);
         return done;
     }
@@ -133,9 +132,10 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     /// <param name="sharedFolder">The shared folder.</param>
     public UnitReceipt LoadReceipt(string sharedFolder) => UnitReceipt.Load(Resolve(sharedFolder, ReceiptPath));
 
-    /// <summary>Whether the result and its receipt are in the shared folder.</summary>
+    /// <summary>Whether the centred Gram, the result and its receipt are in the shared folder.</summary>
     /// <param name="sharedFolder">The shared folder.</param>
-    public bool IsDone(string sharedFolder) => File.Exists(Resolve(sharedFolder, ResultPath)) && File.Exists(Resolve(sharedFolder, ReceiptPath));
+    public bool IsDone(string sharedFolder)
+        => File.Exists(Resolve(sharedFolder, CentredGramPath)) && File.Exists(Resolve(sharedFolder, ResultPath)) && File.Exists(Resolve(sharedFolder, ReceiptPath));
 
     /// <summary>A path relative to the shared folder, checked to stay inside it.</summary>
     internal static string Resolve(string sharedFolder, string relative)

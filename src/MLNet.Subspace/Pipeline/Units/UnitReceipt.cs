@@ -5,10 +5,13 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// <summary>What a done unit records beside its result: who computed it and the solver's figures that vary between executions.</summary>
 /// <param name="UnitId">The unit's <see cref="LayerGraphUnit.Id"/>.</param>
 /// <param name="Worker">The silo (or "local") that wrote the result.</param>
-/// <param name="Seconds">Wall-clock seconds of the solve there.</param>
+/// <param name="Seconds">Wall-clock seconds of the SSC codes and graph there.</param>
 /// <param name="Iterations">Solver iterations.</param>
 /// <param name="Converged">Whether the solver converged.</param>
-public sealed record UnitReceipt(string UnitId, string Worker, double Seconds, int Iterations, bool Converged)
+/// <param name="ReadSeconds">Reading the activation file.</param>
+/// <param name="GramSeconds">The Gram product X Xᵀ.</param>
+/// <param name="CentredGramSeconds">Centring the Gram matrix and writing it.</param>
+public sealed record UnitReceipt(string UnitId, string Worker, double Seconds, int Iterations, bool Converged, double ReadSeconds, double GramSeconds, double CentredGramSeconds)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

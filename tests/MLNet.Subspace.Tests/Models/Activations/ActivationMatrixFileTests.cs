@@ -67,3 +67,38 @@ public sealed class ActivationMatrixFileTests : IDisposable
         Assert.Throws<ArgumentException>(() => ActivationMatrixFile.Create(Path.Combine(_folder, "x.f32"), 3).Append(new float[4]));
     }
 }
+
+public sealed class LayerActivationsStreamTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("stream-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Streamed_layer_files_hold_the_values_Extract_keeps_in_memory()
+    {
+        using var model = MLNet.Subspace.Models.ModelZoo.Create("smallcnn-3-4", inputChannels: 1, imageSize: 8, classes: 3);
+        model.eval();
+        var random = new Random(4);
+        var pixels = Enumerable.Range(0, 11 * 64).Select(_ => (float)random.NextDouble()).ToArray();
+        var images = new MLNet.Subspace.Data.ImageDataset(pixels, Enumerable.Range(0, 11).Select(i => i % 3).ToArray(), 1, 8, 8, ["a", "b", "c"]);
+        var layers = MLNet.Subspace.Models.LayerSelector.Select(model);
+
+        var inMemory = LayerActivations.Extract(model, images, layers, batchSize: 4);
+        var source = new TorchActivationSource(model, layers, images.ImageShape, MLNet.Subspace.Models.ActivationPooling.Flatten, TorchSharp.torch.CPU, "test images");
+        var files = LayerActivations.Stream(source, images, layers.Select((_, l) => Path.Combine(_folder, $"layer-{l}.f32")).ToList(), batchSize: 4);
+
+        Assert.Equal(inMemory.LayerNames, files.LayerNames);
+        Assert.Equal(inMemory.Scores, files.Outputs.Scores);
+        Assert.Equal(inMemory.Predictions, files.Outputs.Predictions);
+        Assert.Empty(files.Outputs.LayerNames);
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var (values, rows, columns) = ActivationMatrixFile.Read(files.Paths[l]);
+            Assert.Equal((11, inMemory.Size(l)), (rows, columns));
+            Assert.Equal(inMemory.Values[l], values);
+            Assert.Equal(ActivationMatrixFile.ContentHash(files.Paths[l]), files.Hashes[l]);
+        }
+        Assert.Equal(inMemory.Values, files.Load().Values);
+    }
+}

@@ -77,4 +77,24 @@ public class AdmmRankTests
         Assert.True(result.Converged);
         Assert.True(result.Iterations < AdmmLassoSolver.Defaults.MaximumNumberOfIterations);
     }
+
+    [Fact]
+    public void Solve_Runs_Its_Iterations_On_One_Thread_And_Restores_The_Thread_Count()
+    {
+        // The factor and the iterations run on one intra-op thread; the caller's setting must come back, also on a throw.
+        var (x, _) = Subspaces(per: 20, subspaces: 3, ambient: 30, dim: 3, noise: 0.01, seed: 3);
+        int before = torch.get_num_threads();
+        int asked = before == 3 ? 2 : 3;
+        int seen = 0;
+        try
+        {
+            torch.set_num_threads(asked);
+            new AdmmLassoSolver { CheckEvery = 1, Trace = (_, _, _, _, _) => seen = torch.get_num_threads() }.Solve(x);
+            Assert.Equal(1, seen);
+            Assert.Equal(asked, torch.get_num_threads());
+            Assert.Throws<InvalidOperationException>(() => new AdmmLassoSolver { CheckEvery = 1, Trace = (_, _, _, _, _) => throw new InvalidOperationException("stop") }.Solve(x));
+            Assert.Equal(asked, torch.get_num_threads());
+        }
+        finally { torch.set_num_threads(before); }
+    }
 }
