@@ -21,6 +21,7 @@ root.Subcommands.Add(ModularityCommand.Create());
 root.Subcommands.Add(BenchCkaCommand.Create());
 root.Subcommands.Add(BenchSpectralCommand.Create());
 root.Subcommands.Add(BenchTorchCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
 var parsed = root.Parse(args);
 // Parse errors (an unknown option, a value of the wrong type, a missing required option) are bad input like any other:
 // one error line, exit 2; --help still shows help.

@@ -26,14 +26,17 @@ internal static partial class AnalyzeCommand
         var onnxProbabilities = new Option<bool>("--onnx-probabilities") { Description = "With --onnx: the score output already holds probabilities (no softmax)." };
         var output = new Option<string>("--out") { Description = "Run folder: tables (CSV), figures (SVG), report.html. Re-running resumes it.", Required = true };
         var run = RunOptions.Create();
+        var cluster = new ClusterOption();
         var command = new Command("analyze", "Analyse trained weights of a zoo network, or an ONNX network, on probe inputs from the test split: every analysis and report.html.")
         {
             data, weights, snapshots, onnx, onnxOps, onnxPattern, onnxInput, onnxNormalize, onnxPooling, onnxScores, onnxProbabilities, output,
         };
         run.AddTo(command, training: false);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
             var options = run.Read(result);
+            using var session = cluster.Connect(result, result.GetValue(output)!, options);
             string? onnxFile = result.GetValue(onnx);
             if (onnxFile is not null)
             {
@@ -52,12 +55,14 @@ internal static partial class AnalyzeCommand
                 var onnxTest = DataOption.Load(result.GetValue(data)!, train: false);
                 var analysed = RunConsole.WithProgress(p => AnalysisRun.AnalyzeOnnx(new MLContext(options.Seed), onnxFile, onnxOptions, onnxTest, result.GetValue(output)!, options, p));
                 RunConsole.Summary(analysed);
+                session?.Summary();
                 return 0;
             }
             var files = Snapshots(result.GetValue(weights), result.GetValue(snapshots));
             var test = DataOption.Load(result.GetValue(data)!, train: false);
             var outcome = RunConsole.WithProgress(p => AnalysisRun.AnalyzeSnapshots(new MLContext(options.Seed), options.Model, files, test, result.GetValue(output)!, options, p));
             RunConsole.Summary(outcome);
+            session?.Summary();
             return 0;
         });
         return command;

@@ -16,14 +16,18 @@ internal static class DemoCommand
         var command = new Command("demo", "Train a small CNN on Fashion-MNIST for a few epochs (a snapshot each), sample class-balanced probes from the test split, "
             + "build every conv layer's SSC graph at every epoch, run every analysis and write report.html.") { data, output };
         run.AddTo(command);
+        var cluster = new ClusterOption();
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
             var options = run.Read(result);
+            using var session = cluster.Connect(result, result.GetValue(output)!, options);
             var ml = new MLContext(options.Seed);
             var train = IdxReader.LoadFashionMnist(result.GetValue(data), train: true);
             var test = IdxReader.LoadFashionMnist(result.GetValue(data), train: false);
             var outcome = RunConsole.WithProgress(p => AnalysisRun.TrainAndAnalyze(ml, train, test, result.GetValue(output)!, options, p));
             RunConsole.Summary(outcome);
+            session?.Summary();
             return 0;
         });
         return command;

@@ -9,6 +9,7 @@ using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Models.Training;
 using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Pipeline.Units;
 using MLNet.Subspace.Reporting;
 using MLNet.Subspace.Torch;
 using TorchSharp;
@@ -199,7 +200,7 @@ public static class AnalysisRun
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var files = extract(device, l => ActivationPath(run, epoch, l));
                     var extraction = ($"epoch {epoch}: activations streamed to files (forward pass)", clock.Elapsed.TotalSeconds);
-                    var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, s, snapshots.Count, progress, cancellationToken);
+                    var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, options.UnitRunner, s, snapshots.Count, progress, cancellationToken);
                     result = result with { Phases = result.Phases.Prepend(extraction).ToList() };
                     foreach (var path in files.Paths) File.Delete(path);
                     return result;
@@ -262,21 +263,38 @@ public static class AnalysisRun
     }
 
     /// <summary>One epoch: every layer's pass (graph + centred Gram), then the epoch's linear CKA and its CKA to the final epoch.</summary>
-    private static EpochResult AnalyzeEpoch(RunFolder run, ActivationFiles files, int epoch, int? finalEpoch, SscOptions ssc, int snapshot, int snapshots,
+    private static EpochResult AnalyzeEpoch(RunFolder run, ActivationFiles files, int epoch, int? finalEpoch, SscOptions ssc, IUnitRunner? runner, int snapshot, int snapshots,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         int layers = files.LayerNames.Count;
+        // Each layer's pass is a work unit, executed in this process or on a cluster's silos (options.UnitRunner).
+        runner ??= new LocalUnitRunner(run.Path, ssc.Device);
+        string results = SharedPath(runner, run.PathOf(Path.Combine("units", $"epoch-{epoch:D3}")));
+        Directory.CreateDirectory(Path.Combine(runner.SharedFolder, results));
+        var units = Enumerable.Range(0, layers)
+            .Select(l => new LayerGraphUnit(SharedPath(runner, files.Paths[l]), files.Hashes[l], files.LayerNames[l], ssc with { Device = null }, results)).ToList();
+        int done = 0;
+        var reported = progress is null ? null : new UnitProgress(r =>
+            progress.Report(new RunProgress("graphs", snapshot * layers + ++done, snapshots * layers, $"epoch {epoch}, {units.First(u => u.Id == r.UnitId).Layer} ({r.Worker})")));
+        var receipts = runner.RunAsync(units, reported, cancellationToken).GetAwaiter().GetResult();
         var graphs = new List<LayerGraph>(layers);
         var phases = new List<(string, double)>();
+        Directory.CreateDirectory(Path.GetDirectoryName(GramPath(run, epoch, 0))!);
         for (int l = 0; l < layers; l++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            progress?.Report(new RunProgress("graphs", snapshot * layers + l, snapshots * layers, $"epoch {epoch}, {files.LayerNames[l]}"));
-            var (graph, seconds) = StreamedEpoch.Layer(files.Paths[l], files.LayerNames[l], ssc, GramPath(run, epoch, l));
-            graphs.Add(graph);
+            graphs.Add(units[l].LoadResult(runner.SharedFolder));
+            File.Move(Path.Combine(runner.SharedFolder, units[l].CentredGramPath), GramPath(run, epoch, l), overwrite: true);
+            var r = receipts[l];
             string at = $"epoch {epoch}, {files.LayerNames[l]}";
-            phases.AddRange([($"{at}: read", seconds.Read), ($"{at}: Gram X X^T", seconds.Gram), ($"{at}: SSC graph", seconds.Graph), ($"{at}: centred Gram written", seconds.CentredGram)]);
+            phases.AddRange([($"{at}: read", r.ReadSeconds), ($"{at}: Gram X X^T", r.GramSeconds), ($"{at}: SSC graph", r.Seconds), ($"{at}: centred Gram written", r.CentredGramSeconds)]);
         }
+        // Who computed what: the receipts stay beside the graphs; this table indexes them.
+        IO.AtomicFile.WriteAllText(Path.Combine(runner.SharedFolder, results, "units.csv"), w =>
+        {
+            w.WriteLine("layer,unit,worker,seconds");
+            for (int l = 0; l < layers; l++)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{units[l].Layer},{units[l].Id},{receipts[l].Worker},{receipts[l].Seconds:0.###}"));
+        });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var grams = Enumerable.Range(0, layers).Select(l => GramPath(run, epoch, l)).ToList();
         var finalGrams = finalEpoch is int f ? Enumerable.Range(0, layers).Select(l => GramPath(run, f, l)).ToList() : null;
@@ -284,6 +302,15 @@ public static class AnalysisRun
         if (finalEpoch is not null) DeleteFolder(Path.GetDirectoryName(grams[0])!);
         phases.Add(($"epoch {epoch}: linear CKA (L x L and to the final epoch)", clock.Elapsed.TotalSeconds));
         return new EpochResult(files.Outputs, graphs, linear, toFinal, phases);
+    }
+
+    /// <summary>A run-folder path relative to the runner's shared folder ('/'-separated), refused when outside it.</summary>
+    private static string SharedPath(IUnitRunner runner, string path)
+    {
+        string relative = Path.GetRelativePath(runner.SharedFolder, path);
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            throw new ArgumentException($"The run folder must lie inside the unit runner's shared folder {runner.SharedFolder} (the folder every worker sees); {path} does not.");
+        return relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
     private static void SaveEpoch(RunFolder run, int epoch, EpochResult result, bool isFinal)

@@ -103,6 +103,11 @@ public sealed class AnalysisRunOptions
     /// <summary>Device override; null follows the MLContext.</summary>
     public DeviceOptions? Device { get; set; }
 
+    /// <summary>Executes the per-layer graph units (<see cref="Units.LayerGraphUnit"/>): null runs them in this process
+    /// (<see cref="Units.LocalUnitRunner"/> over the run folder); a cluster runner runs them on silos, and the run folder must then lie
+    /// inside its shared folder. Not part of the manifest: a run started on a cluster resumes locally, and the reverse.</summary>
+    public Units.IUnitRunner? UnitRunner { get; set; }
+
     /// <summary>Checks every option, naming the first bad one.</summary>
     public void Validate()
     {

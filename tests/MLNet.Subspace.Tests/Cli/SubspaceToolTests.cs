@@ -158,6 +158,16 @@ public class SubspaceToolTests
     [InlineData("bench-torch --mode x", "'x'")]
     [InlineData("bench-torch --threads 0", "--threads")]
     [InlineData("bench-torch --iterations abc", "--iterations")]
+    // cluster (docs/distributed.md)
+    [InlineData("worker --shared {t}/missing", "{t}/missing")]
+    [InlineData("worker --shared {t} --silo-port 70000", "--silo-port")]
+    [InlineData("worker --shared {t} --threads 0", "--threads")]
+    [InlineData("worker --shared {t} --cluster {t}/missing.json", "{t}/missing.json")]
+    [InlineData("worker --shared {t} --cluster ok.csv", "ok.csv")]
+    [InlineData("demo --cluster ok.csv --out {t}/run", "needs --shared")]
+    [InlineData("demo --shared {t} --out {t}/run", "give --cluster too")]
+    [InlineData("demo --cluster ok.csv --shared {fx} --out {t}/run", "must lie inside the '--shared' folder")]
+    [InlineData("demo --units-per-silo 0", "--units-per-silo")]
     public void Bad_Input_Is_One_Line_That_Names_It(string arguments, string expected)
     {
         using var temp = BadInputFolder();
