@@ -46,7 +46,7 @@ internal static class StreamedEpoch
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var clock = Stopwatch.StartNew();
-        var x = tensor(ActivationMatrixFile.Read(activations).Values, [n, d]).to(ssc.DType, ssc.Device ?? CPU);
+        var x = ActivationMatrixFile.ReadTensor(activations).to(ssc.DType, ssc.Device ?? CPU);
         double read = Lap(clock);
         var gram = Gram(x);
         double product = Lap(clock);

@@ -49,6 +49,20 @@ public static class ActivationMatrixFile
         return (values, (int)rows, (int)columns);
     }
 
+    /// <summary>Reads a whole matrix straight into a new N x d float32 CPU tensor (no managed copy: the file is read into the
+    /// tensor's own memory, in chunks of whole rows).</summary>
+    /// <param name="path">The file.</param>
+    internal static TorchSharp.torch.Tensor ReadTensor(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var (rows, columns) = ReadHeader(stream, path);
+        var result = TorchSharp.torch.empty(rows, columns, TorchSharp.torch.ScalarType.Float32);
+        long chunk = Math.Max(1, (1L << 28) / (4 * columns)); // rows per read: at most 256 MB, so each span fits an int
+        for (long start = 0; start < rows; start += chunk)
+            stream.ReadExactly(result.narrow(0, start, Math.Min(chunk, rows - start)).bytes);
+        return result;
+    }
+
     /// <summary>Reads rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1.</summary>
     /// <param name="path">The file.</param>
     /// <param name="start">First row, from 0.</param>

@@ -27,6 +27,9 @@ public sealed class ActivationMatrixFileTests : IDisposable
         Assert.Equal((7, 5), (rows, columns));
         Assert.Equal(values, read);
         Assert.Equal((7, 5), ActivationMatrixFile.Shape(path));
+        var tensor = ActivationMatrixFile.ReadTensor(path);
+        Assert.Equal(new long[] { 7, 5 }, tensor.shape);
+        Assert.Equal(values, tensor.data<float>().ToArray());
         Assert.Single(Directory.GetFiles(_folder)); // no temporary file left
     }
 
