@@ -217,6 +217,7 @@ public static class AnalysisRun
         // A network whose output does not score the probes' classes (an ImageNet featurizer read on Fashion-MNIST) has no
         // correct or wrong predictions: the latent-space plots of correctly classified inputs and the misclassified cases are left out.
         bool classifies = final.Activations.Classes == probes.ClassNames.Count;
+        var architecture = ArchitectureAnalysis.Run(final.Graphs, options.Blocks);
         var findings = new AnalysisFindings(
             Title: $"Subspace analysis of {options.Model}",
             Description: $"{options.Model}: {layerCount} layer(s), {probes.Count} class-balanced probe inputs from the test split ({options.ProbesPerClass} per class), "
@@ -225,7 +226,7 @@ public static class AnalysisRun
             Probes: probes,
             Training: training,
             Layerwise: LayerwiseAnalysis.Run(final.Activations, final.Graphs, options.RunSeed),
-            Architecture: ArchitectureAnalysis.Run(final.Graphs, options.Blocks),
+            Architecture: architecture,
             Dynamics: epochs.Count > 1 ? TrainingDynamics.Run(epochs, results.Select(r => (IReadOnlyList<double>)r.LinearCkaToFinal).ToList(), options.SettlingThreshold) : null,
             Embeddings: classifies ? LatentSpace.Run(final.Activations, final.Graphs, new[] { 0, layerCount / 2, layerCount - 1 }.Distinct().ToArray(), options.RunSeed) : [],
             Neighbourhoods: Neighbourhoods.Run(final.Activations, final.Graphs[^1], classifies ? options.MisclassifiedCases : 0),
@@ -234,6 +235,9 @@ public static class AnalysisRun
             NetworkClassifiesProbes = classifies,
             LinearCka = new SimilarityMatrix("linear CKA", layerNames, results[last].LinearCka, HigherIsMoreSimilar: true),
             Timings = results.SelectMany(r => r.Phases).ToList(),
+            ArchitectureByEpoch = epochs.Count > 1
+                ? epochs.Select(e => new EpochArchitecture(e.Epoch, e == final ? architecture : ArchitectureAnalysis.Run(e.Graphs, options.Blocks))).ToList()
+                : [],
         };
         progress?.Report(new RunProgress("report", 0, 1, "report.html"));
         string report = AnalysisReport.Write(findings, run.Path);

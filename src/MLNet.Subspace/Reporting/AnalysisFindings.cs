@@ -35,6 +35,10 @@ public sealed record AnalysisFindings(
     /// its heatmap; null when the run did not compute it.</summary>
     public SimilarityMatrix? LinearCka { get; init; }
 
+    /// <summary>The SSC-CKA matrix and blocks of every epoch, in epoch order (the last is <see cref="Architecture"/>), written to
+    /// blocks_by_epoch.csv with one heatmap per epoch; empty for a single snapshot.</summary>
+    public IReadOnlyList<EpochArchitecture> ArchitectureByEpoch { get; init; } = [];
+
     /// <summary>Wall-clock seconds of the run's phases (activations, each layer's pass, CKA), written to timings.csv after the
     /// training epochs and solves; empty when not measured.</summary>
     public IReadOnlyList<(string Step, double Seconds)> Timings { get; init; } = [];

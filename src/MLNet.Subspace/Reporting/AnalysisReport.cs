@@ -83,6 +83,8 @@ public static class AnalysisReport
                 .Table(dynamics.Settling, $"Epoch from which each layer stays at or above {Fmt(dynamics.Threshold)} similarity to the final epoch (settling.csv)");
         }
 
+        if (findings.ArchitectureByEpoch is { Count: > 1 } byEpoch) WriteArchitectureByEpoch(byEpoch, folder, figures, report);
+
         if (findings.Embeddings.Count > 0)
         {
             report.Section("Latent space");
@@ -148,6 +150,33 @@ public static class AnalysisReport
             ? $"{b.Count} contiguous blocks, starting at layers {starts}; score {Fmt(b.Score)}, permutation p = {Fmt(b.PValue)} (mean within-block similarity {Fmt(b.WithinMean)}, between {Fmt(b.BetweenMean)})"
             : $"no block structure: one block (the gap rule's {b.GapCount} block(s) have permutation p = {Fmt(b.PValue)})";
         return $"Block structure: {verdict}. The number of blocks is the gap statistic's choice against shuffled layer orders (BlockSegmentation in docs/design.md).";
+    }
+
+    /// <summary>blocks_by_epoch.csv, the block score and means against epoch, and the SSC-CKA heatmap of every epoch as small
+    /// multiples (figures/ssc_cka_heatmap_epoch-EEE.svg): does the block structure form, stay or fade with training?</summary>
+    private static void WriteArchitectureByEpoch(IReadOnlyList<EpochArchitecture> byEpoch, string folder, string figures, HtmlReport report)
+    {
+        var table = BlockReport.ByEpoch(byEpoch);
+        DataFrameIO.SaveCsv(table, Path.Combine(folder, "blocks_by_epoch.csv"));
+        var epochs = byEpoch.Select(e => (double)e.Epoch).ToArray();
+        double[] Column(string name) => table.Columns[name].Cast<double>().ToArray();
+        var trend = Plots.Lines("Block structure per epoch", "epoch", "score / mean SSC-CKA",
+            [new LineSeriesData("score of the chosen blocks", epochs, Column(BlockReport.Columns.Score)),
+             new LineSeriesData("within the final epoch's blocks", epochs, Column(BlockReport.Columns.FinalBlocksWithinMean)),
+             new LineSeriesData("between the final epoch's blocks", epochs, Column(BlockReport.Columns.FinalBlocksBetweenMean))], integerX: true);
+        Plots.SaveSvg(Path.Combine(figures, "blocks_by_epoch.svg"), trend);
+        report.Section("Block structure per epoch")
+            .Paragraph("Each epoch's SSC-CKA matrix cut into contiguous blocks as above (same options); the within/between means of the final epoch's blocks, "
+                + "read at every epoch, show whether that structure was there early and whether it sharpens or fades.")
+            .Figure(trend, "Score of each epoch's chosen blocks (0 = one block), and the mean SSC-CKA inside and between the final epoch's blocks.");
+        foreach (var (epoch, arch) in byEpoch)
+        {
+            var b = arch.Blocks;
+            var heatmap = Plots.Heatmap(FormattableString.Invariant($"epoch {epoch}: {b.Count} block(s)"), arch.SscCka.Values);
+            Plots.SaveSvg(Path.Combine(figures, FormattableString.Invariant($"ssc_cka_heatmap_epoch-{epoch:D3}.svg")), heatmap, 300, 260);
+            report.Figure(heatmap, b.Count > 1 ? $"starts {string.Join(' ', b.Blocks.Select(x => x.Start))}; R = {Fmt(b.Score)}, p = {Fmt(b.PValue)}" : $"p = {Fmt(b.PValue)}", 300, 260);
+        }
+        report.Table(table, "Blocks of every epoch's SSC-CKA matrix (blocks_by_epoch.csv)");
     }
 
     /// <summary>Each measure's heatmap and table beside SSC-CKA: &lt;name&gt;.csv and its SVG (linear_cka, then similarity_&lt;i&gt;_&lt;measure&gt; for the extra ones).</summary>

@@ -14,6 +14,12 @@ public static class BlockReport
     /// <summary>The column names of <see cref="Build"/>'s run table; the per-K table is <see cref="Run"/> followed by the columns of <see cref="ArchitectureResult.Columns"/>'s block_counts.csv.</summary>
     public static class Columns
     {
+        /// <summary>epoch: the snapshot's epoch (<see cref="ByEpoch"/>).</summary>
+        public const string Epoch = "epoch";
+        /// <summary>final_blocks_within_mean: mean similarity inside the final epoch's blocks, at this epoch (<see cref="ByEpoch"/>).</summary>
+        public const string FinalBlocksWithinMean = "final_blocks_within_mean";
+        /// <summary>final_blocks_between_mean: mean similarity between the final epoch's blocks, at this epoch (<see cref="ByEpoch"/>).</summary>
+        public const string FinalBlocksBetweenMean = "final_blocks_between_mean";
         /// <summary>run: the run's name.</summary>
         public const string Run = "run";
         /// <summary>layers: L.</summary>
@@ -67,6 +73,30 @@ public static class BlockReport
         var counts = BlockTables.Counts(results.SelectMany(r => r.Counts).ToList(), results.SelectMany(r => r.Counts.Select(k => k.Blocks == r.Count)).ToList());
         counts.Columns.Insert(0, new StringDataFrameColumn(Columns.Run, runs.SelectMany((r, i) => Enumerable.Repeat(r.Name, results[i].Counts.Count))));
         return (table, counts);
+    }
+
+    /// <summary>The blocks of every epoch of one run (blocks_by_epoch.csv): per epoch the chosen number of blocks, their starts,
+    /// score, p-value and within/between means, and the within/between means of the final epoch's blocks at that epoch, so a
+    /// fading of the final structure shows even where the chosen blocks change.</summary>
+    /// <param name="epochs">The run's epochs in order, the last being the final model.</param>
+    public static DataFrame ByEpoch(IReadOnlyList<EpochArchitecture> epochs)
+    {
+        ArgumentNullException.ThrowIfNull(epochs);
+        if (epochs.Count == 0) throw new ArgumentException("Give at least one epoch.", nameof(epochs));
+        var finalBlocks = epochs[^1].Architecture.Blocks.Blocks;
+        var fixedMeans = epochs.Select(e => BlockStructure.Means(e.Architecture.SscCka.Values, finalBlocks)).ToList();
+        var results = epochs.Select(e => e.Architecture.Blocks).ToList();
+        return new DataFrame(
+            new PrimitiveDataFrameColumn<int>(Columns.Epoch, epochs.Select(e => e.Epoch)),
+            new PrimitiveDataFrameColumn<int>(Columns.Blocks, results.Select(r => r.Count)),
+            new PrimitiveDataFrameColumn<int>(Columns.GapBlocks, results.Select(r => r.GapCount)),
+            new StringDataFrameColumn(Columns.Starts, results.Select(r => BlockTables.Join(r.Blocks.Select(b => b.Start)))),
+            new DoubleDataFrameColumn(Columns.Score, results.Select(r => r.Score)),
+            new DoubleDataFrameColumn(Columns.PValue, results.Select(r => r.PValue)),
+            new DoubleDataFrameColumn(Columns.WithinMean, results.Select(r => r.WithinMean)),
+            new DoubleDataFrameColumn(Columns.BetweenMean, results.Select(r => r.BetweenMean)),
+            new DoubleDataFrameColumn(Columns.FinalBlocksWithinMean, fixedMeans.Select(m => m.Within)),
+            new DoubleDataFrameColumn(Columns.FinalBlocksBetweenMean, fixedMeans.Select(m => m.Between)));
     }
 
     /// <summary>Indices where the layer name's part before the first '.' differs from the previous layer's (0 first).</summary>

@@ -40,6 +40,7 @@ public class AnalysisRunTests
         var first = AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, folder, options);
 
         foreach (string file in new[] { "report.html", "layerwise.csv", "ssc_cka.csv", "blocks.csv", "block_counts.csv", "dynamics.csv", "settling.csv", "agreement.csv", "neighbours.csv", "training.csv", "manifest.json", "figures/ssc_cka_heatmap.svg",
+                     "blocks_by_epoch.csv", "figures/blocks_by_epoch.svg", "figures/ssc_cka_heatmap_epoch-001.svg", "figures/ssc_cka_heatmap_epoch-002.svg",
                      "similarity_1_svcca.csv", "figures/similarity_1_svcca_heatmap.svg", "similarity_2_procrustes.csv", "figures/similarity_2_procrustes_heatmap.svg" })
             Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing");
         Assert.Equal(3, first.Findings.Layerwise.Table.Rows.Count);
@@ -48,6 +49,10 @@ public class AnalysisRunTests
         Assert.Contains("SSC-CKA between layers", dom);
         Assert.Contains("no block structure: one block", dom);            // 3 layers: a shuffled order cannot be told from the real one
         Assert.Contains("svcca(keep=0.99) between layers", dom);
+        Assert.Contains("Block structure per epoch", dom);
+        Assert.Equal([1, 2], first.Findings.ArchitectureByEpoch.Select(e => e.Epoch));
+        Assert.Same(first.Findings.Architecture, first.Findings.ArchitectureByEpoch[^1].Architecture);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "blocks_by_epoch.csv")).Length);      // header + one row per epoch
         Assert.Contains("procrustes of every pair of layers' activations (final model; a distance", dom);
         Assert.Equal(3, first.Findings.Similarities![0].Layers.Count);
         Assert.Contains("fill:rgb(8,29,88)", dom);                       // heatmap diagonal in YlGnBu's darkest colour
