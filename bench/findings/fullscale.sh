@@ -6,6 +6,7 @@
 #   OUT/snapshots/NAME   the training run (epoch-NNN.pt + .json metrics)
 #   OUT/NAME             the analysis of every epoch at PROBES_PER_CLASS (default 200: N = 2,000)
 #   OUT/NAME-final-10k   the last epoch alone at all 10,000 test images (the N check)
+#   OUT/NAME-final-S-P   the last epoch with solver S (omp, or admm as the paper) at P probes per class
 #   OUT/steps.csv        one row per step: name, seconds, load average (the machine time of the sweep)
 # Then bench/findings/fullscale-tables.sh OUT prints the tables of docs/findings.md.
 set -euo pipefail
@@ -36,9 +37,15 @@ train() {  # train NAME MODEL FRACTION EPOCHS
 analyze() {  # analyze NAME MODEL: every epoch at PROBES per class
   timed "analyze-$1" "$cli" analyze --model "$2" --snapshots "$OUT/snapshots/$1" --probes-per-class "$PROBES" --seed $SEED --out "$OUT/$1"
 }
+last_snapshot() { ls "$OUT/snapshots/$1"/epoch-[0-9][0-9][0-9].pt | tail -n 1; }
 final10k() {  # final10k NAME MODEL: the last epoch at every test image
-  local last; last=$(ls "$OUT/snapshots/$1"/epoch-[0-9][0-9][0-9].pt | tail -n 1)
-  timed "final10k-$1" "$cli" analyze --model "$2" --weights "$last" --full --seed $SEED --out "$OUT/$1-final-10k"
+  timed "final10k-$1" "$cli" analyze --model "$2" --weights "$(last_snapshot "$1")" --full --seed $SEED --out "$OUT/$1-final-10k"
+}
+# The paper's solver: exact ADMM-Lasso (Elhamifar-Vidal lambda, alpha 20) on unit-length inputs, as the 500-probe findings used.
+ADMM=(--solver admm --alpha 20 --normalize-inputs)
+final_solver() {  # final_solver NAME MODEL PER_CLASS SOLVER_TAG: the last epoch with omp (the default) or admm at PER_CLASS probes
+  local options=(); [ "$4" = admm ] && options=("${ADMM[@]}")
+  timed "final-$4-$3-$1" "$cli" analyze --model "$2" --weights "$(last_snapshot "$1")" --probes-per-class "$3" "${options[@]}" --seed $SEED --out "$OUT/$1-final-$4-$3"
 }
 onnx() {  # the pretrained ImageNet ResNet-18 (docs/onnx.md) on PROBES per class, every Conv averaged over H and W
   local model; model=$(find ~/.nuget/packages/microsoft.ml.dnnimagefeaturizer.resnet18 -name ResNet18.onnx | head -n 1)
@@ -53,8 +60,15 @@ step_depth()  { train resnet18-16 resnet18-16 0.25 5; analyze resnet18-16 resnet
                 train resnet50-16 resnet50-16 0.25 5; analyze resnet50-16 resnet50-16; }
 step_data()   { for f in 0.05 0.5 1; do train "resnet34-16-data-$f" resnet34-16 "$f" 5; analyze "resnet34-16-data-$f" resnet34-16; done; }
 step_pretrained() { onnx; }
+# The solver and N behind the modularity figures: the final resnet18-16 at N = 500 and 2,000 with omp and admm, and the
+# depth, data and width networks' last epochs with admm at N = 2,000.
+step_solvers() { final_solver resnet18-16-e30 resnet18-16 50 omp; final_solver resnet18-16-e30 resnet18-16 50 admm
+                 final_solver resnet18-16-e30 resnet18-16 200 admm
+                 for n in resnet18-16 resnet34-16 resnet50-16; do final_solver "$n" "$n" 200 admm; done
+                 for f in 0.05 0.5 1; do final_solver "resnet34-16-data-$f" resnet34-16 200 admm; done
+                 for w in 16 32 64; do final_solver "resnet18-$w-data-0.1" "resnet18-$w" 200 admm; done; }
 step_width()  { for w in 16 32 64; do train "resnet18-$w-data-0.1" "resnet18-$w" 0.1 5; analyze "resnet18-$w-data-0.1" "resnet18-$w"; done; }
 
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth data pretrained width)
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth data pretrained width solvers)
 for s in "${steps[@]}"; do "step_$s"; done
 echo "sweep done: $(awk -F, 'NR > 1 { s += $2 } END { printf "%.0f s of steps", s }' "$OUT/steps.csv")"

@@ -92,6 +92,8 @@ public static class AnalysisRun
     /// <param name="options">Settings (the training ones are ignored).</param>
     /// <param name="progress">Progress reports, or null.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
+    /// <remarks>Weights written by <c>subspace train</c> (a <see cref="Trainer"/> with a snapshot folder) carry their training
+    /// metrics (<see cref="Trainer.History"/>): the final one's are the report's training table and summary.csv's test accuracy.</remarks>
     public static AnalysisRunResult AnalyzeSnapshots(IHostEnvironment? env, string model, IReadOnlyList<(int Epoch, string Weights)> snapshots, ImageDataset test, string folder,
         AnalysisRunOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -117,7 +119,7 @@ public static class AnalysisRun
             ["test"] = Describe(test),
             ["weights"] = string.Join(";", snapshots.Select(s => $"{s.Epoch}={Path.GetFullPath(s.Weights)} (sha256 {FileHash(s.Weights)})")),
         }));
-        return Analyze(env, run, FromWeights(() => CreateModel(model, test), snapshots, probes, options), test, probes, options, null, progress, cancellationToken);
+        return Analyze(env, run, FromWeights(() => CreateModel(model, test), snapshots, probes, options), test, probes, options, Trainer.History(snapshots[^1].Weights), progress, cancellationToken);
     }
 
     /// <summary>

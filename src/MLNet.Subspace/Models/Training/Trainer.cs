@@ -223,6 +223,25 @@ public sealed class Trainer
         }
     }
 
+    /// <summary>The per-epoch metrics recorded with a snapshot (its epoch-NNN.json), from epoch 1 to that snapshot's epoch.</summary>
+    /// <param name="weightsFile">A snapshot's epoch-NNN.pt, written by a <see cref="Trainer"/> with a snapshot folder.</param>
+    /// <returns>The metrics, or null when the file has no metadata beside it (weights from elsewhere).</returns>
+    /// <exception cref="InvalidDataException">The metadata is not a snapshot record.</exception>
+    public static IReadOnlyList<EpochMetrics>? History(string weightsFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(weightsFile);
+        string json = Path.ChangeExtension(weightsFile, ".json");
+        if (!File.Exists(json)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<Snapshot>(File.ReadAllText(json))?.Metrics ?? throw new InvalidDataException($"Snapshot metadata {json} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Snapshot metadata {json} is corrupt{(e.LineNumber is long line ? $" at line {line + 1}" : "")}: it is not a snapshot record.", e);
+        }
+    }
+
     private string SnapshotPath(int epoch, string suffix) => Path.Combine(_options.SnapshotFolder!, $"epoch-{epoch:D3}{suffix}");
 
     private void SaveSnapshot(nn.Module model, TorchSharp.Modules.SGD optimizer, List<EpochMetrics> history, string data)

@@ -92,6 +92,9 @@ public class TrainerTests
         foreach (string suffix in new[] { ".pt", ".optim.pt", ".json" })
             Assert.True(File.Exists(Path.Combine(folderA.Path, "epoch-002" + suffix)));
         Assert.Contains("\"TestAccuracy\"", File.ReadAllText(Path.Combine(folderA.Path, "epoch-002.json")));
+        // and a snapshot gives its history back: epochs 1..2 for epoch 2, as the run returned them
+        Assert.Equal(full.Epochs, Trainer.History(Path.Combine(folderA.Path, "epoch-002.pt")));
+        Assert.Equal([full.Epochs[0]], Trainer.History(Path.Combine(folderA.Path, "epoch-001.pt")));
         Assert.Contains(log, m => m.Contains("Epoch 2/2"));
         Assert.Contains(log, m => m.Contains("Resumed from the snapshot of epoch 1"));
     }
@@ -113,6 +116,20 @@ public class TrainerTests
 
         Assert.Equal(1, result.ResumedFromEpoch);
         Assert.Equal(Weights(uninterrupted), Weights(resumed));
+    }
+
+    [Fact]
+    public void History_Is_Null_Without_Metadata_And_Names_A_Corrupt_File()
+    {
+        using var folder = new TempFolder();
+        string weights = folder.File("epoch-003.pt");
+        File.WriteAllText(weights, "");
+
+        Assert.Null(Trainer.History(weights));               // weights from elsewhere: no metrics, no error
+
+        File.WriteAllText(folder.File("epoch-003.json"), "{\"Epoch\": 3,");
+        var e = Assert.Throws<InvalidDataException>(() => Trainer.History(weights));
+        Assert.Contains("epoch-003.json is corrupt", e.Message);
     }
 
     [Fact]
