@@ -25,10 +25,10 @@ import csv, os, sys
 folder = sys.argv[1]
 rows = list(csv.DictReader(open(os.path.join(folder, "block_table.csv"), newline="")))
 num = lambda v: "-" if v in ("", "NaN") else f"{float(v):.3f}"
-print("| run | layers | blocks (first layers) | gap rule's K | layer-name groups start at | score | p-value | mean SSC-CKA within / between |")
-print("|---|---|---|---|---|---|---|---|")
+print("| run | layers | blocks (first layers) | gap rule's K | largest gap: K (first layers) | layer-name groups start at | score | p-value | mean SSC-CKA within / between |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f'| {r["run"]} | {r["layers"]} | {r["blocks"]}: {r["starts"]} | {r["gap_blocks"]} | {r["name_group_starts"]} | {num(r["score"])} | '
+    print(f'| {r["run"]} | {r["layers"]} | {r["blocks"]}: {r["starts"]} | {r["gap_blocks"]} | {r["max_gap_blocks"]}: {r["max_gap_starts"]} | {r["name_group_starts"]} | {num(r["score"])} | '
           f'{num(r["p_value"])} | {num(r["within_mean"])} / {num(r["between_mean"])} |')
 print("\nPer number of blocks K (block_counts.csv): score R(K), null mean, gap, p-value of K alone, first layers")
 counts = list(csv.DictReader(open(os.path.join(folder, "block_counts.csv"), newline="")))

@@ -44,6 +44,7 @@ final10k() {  # final10k NAME MODEL: the last epoch at every test image
 # The paper's solver: exact ADMM-Lasso (Elhamifar-Vidal lambda, alpha 20) on unit-length inputs, as the 500-probe findings used.
 ADMM=(--solver admm --alpha 20 --normalize-inputs)
 final_solver() {  # final_solver NAME MODEL PER_CLASS SOLVER_TAG: the last epoch with omp (the default) or admm at PER_CLASS probes
+  grep -q "^train-$1," "$OUT/steps.csv" || { echo "-- final-$4-$3-$1 waits for train-$1"; return; }  # a later 'solvers' step does it
   local options=(); [ "$4" = admm ] && options=("${ADMM[@]}")
   timed "final-$4-$3-$1" "$cli" analyze --model "$2" --weights "$(last_snapshot "$1")" --probes-per-class "$3" "${options[@]}" --seed $SEED --out "$OUT/$1-final-$4-$3"
 }
@@ -69,6 +70,8 @@ step_solvers() { final_solver resnet18-16-e30 resnet18-16 50 omp; final_solver r
                  for w in 16 32 64; do final_solver "resnet18-$w-data-0.1" "resnet18-$w" 200 admm; done; }
 step_width()  { for w in 16 32 64; do train "resnet18-$w-data-0.1" "resnet18-$w" 0.1 5; analyze "resnet18-$w-data-0.1" "resnet18-$w"; done; }
 
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth data pretrained width solvers)
+# The solver runs of networks not yet trained wait for the later 'solvers' step, so the order below puts the solver check
+# of the first networks before the long data and width trainings.
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth solvers pretrained data width solvers)
 for s in "${steps[@]}"; do "step_$s"; done
 echo "sweep done: $(awk -F, 'NR > 1 { s += $2 } END { printf "%.0f s of steps", s }' "$OUT/steps.csv")"

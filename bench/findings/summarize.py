@@ -122,12 +122,12 @@ print("\n## Block structure of the L x L SSC-CKA matrix\n")
 table = os.path.join(out, "blocks", "block_table.csv")
 if os.path.exists(table):
     print(f"(from {table}; bench/findings/blocks.sh {out} prints it with the per-K rows)\n")
-    print("| run | layers | blocks (first layers) | layer-name groups start at | score | p-value | mean SSC-CKA within / between |")
-    print("|---|---|---|---|---|---|---|")
+    print("| run | layers | blocks (first layers) | largest gap: K (first layers) | layer-name groups start at | score | p-value | mean SSC-CKA within / between |")
+    print("|---|---|---|---|---|---|---|---|")
     for b in csv.DictReader(open(table, newline="")):
         within = num(b["within_mean"]) if b["within_mean"] not in ("", "NaN") else "-"
         between = num(b["between_mean"]) if b["between_mean"] not in ("", "NaN") else "-"
-        print(f'| {b["run"]} | {b["layers"]} | {b["blocks"]}: {b["starts"]} | {b["name_group_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | {within} / {between} |')
+        print(f'| {b["run"]} | {b["layers"]} | {b["blocks"]}: {b["starts"]} | {b["max_gap_blocks"]}: {b["max_gap_starts"]} | {b["name_group_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | {within} / {between} |')
 else:
     print(f"No {table}: run bench/findings/blocks.sh {out} first.")
 
@@ -136,11 +136,11 @@ for r in present(RUNS):
     if not by_epoch or len(by_epoch) < 6:
         continue
     print(f"\n### Blocks per epoch: {r} ({r}/blocks_by_epoch.csv)\n")
-    print("| epoch | blocks (first layers) | score | p-value | within / between | final blocks: within / between |")
-    print("|---|---|---|---|---|---|")
+    print("| epoch | blocks (first layers) | largest gap: K (first layers) | score | p-value | within / between | final blocks: within / between |")
+    print("|---|---|---|---|---|---|---|")
     for b in by_epoch:
         opt = lambda v: "-" if v in ("", "NaN") else num(v)
-        print(f'| {b["epoch"]} | {b["blocks"]}: {b["starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | '
+        print(f'| {b["epoch"]} | {b["blocks"]}: {b["starts"]} | {b["max_gap_blocks"]}: {b["max_gap_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | '
               f'{opt(b["within_mean"])} / {opt(b["between_mean"])} | {opt(b["final_blocks_within_mean"])} / {opt(b["final_blocks_between_mean"])} |')
 
 print("\n## SSC prediction against the network (last conv layer)\n")

@@ -149,7 +149,9 @@ public static class AnalysisReport
         string verdict = b.Count > 1
             ? $"{b.Count} contiguous blocks, starting at layers {starts}; score {Fmt(b.Score)}, permutation p = {Fmt(b.PValue)} (mean within-block similarity {Fmt(b.WithinMean)}, between {Fmt(b.BetweenMean)})"
             : $"no block structure: one block (the gap rule's {b.GapCount} block(s) have permutation p = {Fmt(b.PValue)})";
-        return $"Block structure: {verdict}. The number of blocks is the gap statistic's choice against shuffled layer orders (BlockSegmentation in docs/design.md).";
+        var widest = b.MaximumGap;
+        string finer = widest.Blocks != b.GapCount ? $" The largest gap is at K = {widest.Blocks} (blocks starting at {string.Join(", ", widest.Starts)}; p = {Fmt(widest.PValue)} for that K alone)." : "";
+        return $"Block structure: {verdict}. The number of blocks is the gap statistic's choice against shuffled layer orders (BlockSegmentation in docs/design.md).{finer}";
     }
 
     /// <summary>blocks_by_epoch.csv, the block score and means against epoch, and the SSC-CKA heatmap of every epoch as small

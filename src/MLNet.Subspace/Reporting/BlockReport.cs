@@ -28,6 +28,10 @@ public static class BlockReport
         public const string Blocks = "blocks";
         /// <summary>gap_blocks: the gap rule's number of blocks before the significance check.</summary>
         public const string GapBlocks = "gap_blocks";
+        /// <summary>max_gap_blocks: the number of blocks with the largest gap (<see cref="BlockSegmentationResult.MaximumGap"/>).</summary>
+        public const string MaximumGapBlocks = "max_gap_blocks";
+        /// <summary>max_gap_starts: first layer index of each of those blocks.</summary>
+        public const string MaximumGapStarts = "max_gap_starts";
         /// <summary>starts: first layer index of each chosen block.</summary>
         public const string Starts = "starts";
         /// <summary>start_layers: names of those layers.</summary>
@@ -63,6 +67,8 @@ public static class BlockReport
             new PrimitiveDataFrameColumn<int>(Columns.Layers, matrices.Select(m => m.Layers.Count)),
             new PrimitiveDataFrameColumn<int>(Columns.Blocks, results.Select(r => r.Count)),
             new PrimitiveDataFrameColumn<int>(Columns.GapBlocks, results.Select(r => r.GapCount)),
+            new PrimitiveDataFrameColumn<int>(Columns.MaximumGapBlocks, results.Select(r => r.MaximumGap.Blocks)),
+            new StringDataFrameColumn(Columns.MaximumGapStarts, results.Select(r => BlockTables.Join(r.MaximumGap.Starts))),
             new StringDataFrameColumn(Columns.Starts, results.Select(r => BlockTables.Join(r.Blocks.Select(b => b.Start)))),
             new StringDataFrameColumn(Columns.StartLayers, results.Select((r, i) => string.Join(' ', r.Blocks.Select(b => matrices[i].Layers[b.Start])))),
             new StringDataFrameColumn(Columns.NameGroupStarts, matrices.Select(m => BlockTables.Join(NameGroupStarts(m.Layers)))),
@@ -90,6 +96,8 @@ public static class BlockReport
             new PrimitiveDataFrameColumn<int>(Columns.Epoch, epochs.Select(e => e.Epoch)),
             new PrimitiveDataFrameColumn<int>(Columns.Blocks, results.Select(r => r.Count)),
             new PrimitiveDataFrameColumn<int>(Columns.GapBlocks, results.Select(r => r.GapCount)),
+            new PrimitiveDataFrameColumn<int>(Columns.MaximumGapBlocks, results.Select(r => r.MaximumGap.Blocks)),
+            new StringDataFrameColumn(Columns.MaximumGapStarts, results.Select(r => BlockTables.Join(r.MaximumGap.Starts))),
             new StringDataFrameColumn(Columns.Starts, results.Select(r => BlockTables.Join(r.Blocks.Select(b => b.Start)))),
             new DoubleDataFrameColumn(Columns.Score, results.Select(r => r.Score)),
             new DoubleDataFrameColumn(Columns.PValue, results.Select(r => r.PValue)),

@@ -32,6 +32,7 @@ public class BlockReportTests
         Assert.Equal([1, 2, 3], table.Columns[BlockReport.Columns.Epoch].Cast<int>());
         Assert.Equal([1, 2, 2], table.Columns[BlockReport.Columns.Blocks].Cast<int>());
         Assert.Equal(["0", "0 6", "0 6"], table.Columns[BlockReport.Columns.Starts].Cast<string>());
+        Assert.Equal(["0 6", "0 6"], table.Columns[BlockReport.Columns.MaximumGapStarts].Cast<string>().Skip(1));
         // The final epoch's blocks read at epoch 1: no contrast yet; then the planted means exactly.
         Assert.Equal([0.5, 0.7, 0.9], table.Columns[BlockReport.Columns.FinalBlocksWithinMean].Cast<double>().Select(v => Math.Round(v, 12)));
         Assert.Equal([0.5, 0.4, 0.2], table.Columns[BlockReport.Columns.FinalBlocksBetweenMean].Cast<double>().Select(v => Math.Round(v, 12)));

@@ -12,4 +12,9 @@ public sealed record BlockSegmentationResult(IReadOnlyList<BlockCountRow> Counts
 {
     /// <summary>Number of chosen blocks.</summary>
     public int Count => Blocks.Count;
+
+    /// <summary>The row of the number of blocks with the largest gap: a less conservative reading than the gap rule's smallest K
+    /// within one standard error of the next (<see cref="GapCount"/>), shown beside it so a finer structure that the rule passes
+    /// over is not hidden.</summary>
+    public BlockCountRow MaximumGap => Counts.MaxBy(r => r.Gap)!;
 }

@@ -40,6 +40,8 @@ public class BlockSegmentationTests
         Assert.True(found.WithinMean > 0.75 && found.BetweenMean < 0.35, $"{found.WithinMean} / {found.BetweenMean}");
         Assert.Equal([0, 5, 9, 15], found.Counts[3].Starts);
         Assert.Equal(1.0 / 200, found.Counts[3].PValue, 12);
+        Assert.Same(found.Counts.MaxBy(r => r.Gap), found.MaximumGap);
+        Assert.Equal(4, found.MaximumGap.Blocks);        // planted crisply: both readings agree
     }
 
     [Theory]
