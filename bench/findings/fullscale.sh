@@ -59,7 +59,8 @@ step_epochs() { train resnet18-16-e30 resnet18-16 0.25 30; analyze resnet18-16-e
 step_depth()  { train resnet18-16 resnet18-16 0.25 5; analyze resnet18-16 resnet18-16
                 train resnet34-16 resnet34-16 0.25 5; analyze resnet34-16 resnet34-16
                 train resnet50-16 resnet50-16 0.25 5; analyze resnet50-16 resnet50-16; }
-step_data()   { for f in 0.05 0.5 1; do train "resnet34-16-data-$f" resnet34-16 "$f" 5; analyze "resnet34-16-data-$f" resnet34-16; done; }
+step_data()   { for f in 0.05 0.5; do train "resnet34-16-data-$f" resnet34-16 "$f" 5; analyze "resnet34-16-data-$f" resnet34-16; done; }
+step_data_full() { train resnet34-16-data-1 resnet34-16 1 5; analyze resnet34-16-data-1 resnet34-16; }  # the longest training: last
 step_pretrained() { onnx; }
 # The solver and N behind the modularity figures: the final resnet18-16 at N = 500 and 2,000 with omp and admm, and the
 # depth, data and width networks' last epochs with admm at N = 2,000.
@@ -72,6 +73,6 @@ step_width()  { for w in 16 32 64; do train "resnet18-$w-data-0.1" "resnet18-$w"
 
 # The solver runs of networks not yet trained wait for the later 'solvers' step, so the order below puts the solver check
 # of the first networks before the long data and width trainings.
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth solvers pretrained data width solvers)
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth solvers pretrained data width solvers data_full solvers)
 for s in "${steps[@]}"; do "step_$s"; done
 echo "sweep done: $(awk -F, 'NR > 1 { s += $2 } END { printf "%.0f s of steps", s }' "$OUT/steps.csv")"

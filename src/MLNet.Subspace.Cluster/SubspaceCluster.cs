@@ -14,7 +14,8 @@ namespace MLNet.Subspace.Cluster;
 /// (ClusterId, ServiceId, Clustering with its ProviderType, Endpoints, Messaging), read from a JSON file, plus
 /// <c>Orleans:Membership</c> bound to <see cref="ClusterMembershipOptions"/> (failure detection). Without a Clustering
 /// section the cluster is on this machine: Development clustering on loopback, the primary silo at 127.0.0.1:11111, clients
-/// through the gateway 127.0.0.1:30000 (docs/distributed.md).
+/// through the gateway 127.0.0.1:30000 (docs/distributed.md). A <c>Subspace:Tls</c> section turns on mutual TLS between
+/// every silo and client (certificate file, trusted certificates).
 /// </summary>
 public static class SubspaceCluster
 {
@@ -24,6 +25,8 @@ public static class SubspaceCluster
     public const int DefaultSiloPort = 11111;
     /// <summary>The gateway port when the configuration gives none.</summary>
     public const int DefaultGatewayPort = 30000;
+    /// <summary>How long a client waits for a gateway to accept it when <c>Subspace:ConnectTimeout</c> gives no other time.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The configuration in a JSON file, over the loopback defaults, with <paramref name="overrides"/> last
     /// (e.g. "Orleans:Endpoints:SiloPort" for a second silo on one machine).</summary>
@@ -47,6 +50,11 @@ public static class SubspaceCluster
         try
         {
             var configuration = builder.Build();
+            // A certificate named relative to the configuration file is found beside it, from any working directory.
+            string tlsFile = $"{ClusterTls.Section}:CertificateFile";
+            if (path is not null && configuration[tlsFile] is { Length: > 0 } certificate && !Path.IsPathRooted(certificate))
+                configuration[tlsFile] = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, certificate);
+            ClusterTls.Load(configuration); // a bad TLS setting is refused now, before any silo or client starts
             if (!configuration.GetSection("Orleans:Clustering").Exists())
             {
                 // Loopback only: a silo on 127.0.0.1 is not reachable from another machine.
@@ -114,12 +122,25 @@ public static class SubspaceCluster
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = new ConfigurationManager() });
         builder.Configuration.AddConfiguration(configuration);
-        builder.UseOrleansClient(_ => { });
+        var tls = ClusterTls.Load(configuration);
+        builder.UseOrleansClient(client =>
+        {
+            if (tls is not null) client.UseTls(tls.Certificate, o => ClusterTls.Apply(o, tls));
+        });
         var host = builder.Build();
+        // A gateway that refuses the client after the transport is up (a TLS peer that does not trust its certificate) leaves
+        // Orleans retrying for ever: the wait is bounded, and the message says what to check.
+        var timeout = configuration.GetValue("Subspace:ConnectTimeout", DefaultConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
             return host;
+        }
+        catch (TimeoutException e)
+        {
+            host.Dispose();
+            throw new TimeoutException($"No gateway of the cluster accepted this client within {timeout.TotalSeconds:0.#} s ('Subspace:ConnectTimeout'): are its "
+                + "'subspace worker' silos running with this configuration's cluster id, and, with TLS, do their certificates and this one's trust each other?", e);
         }
         catch
         {
@@ -128,9 +149,11 @@ public static class SubspaceCluster
         }
     }
 
-    /// <summary>Endpoints on loopback unless the configuration names an address (Orleans would otherwise pick this machine's first address).</summary>
+    /// <summary>Endpoints on loopback unless the configuration names an address (Orleans would otherwise pick this machine's first
+    /// address); mutual TLS when the configuration has a <see cref="ClusterTls.Section"/>.</summary>
     private static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)
     {
+        if (ClusterTls.Load(configuration) is { } tls) silo.UseTls(tls.Certificate, o => ClusterTls.Apply(o, tls));
         var endpoints = configuration.GetSection("Orleans:Endpoints");
         int siloPort = endpoints.GetValue("SiloPort", DefaultSiloPort), gatewayPort = endpoints.GetValue("GatewayPort", DefaultGatewayPort);
         var address = endpoints["AdvertisedIPAddress"] is { Length: > 0 } text

@@ -58,7 +58,7 @@ public partial class WorkerProcessTests
         Assert.Empty(Directory.GetFiles(Path.Combine(shared, "units"), "*.tmp")); // the killed worker's half-written file never became a result
     }
 
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
