@@ -171,10 +171,13 @@ public static class AnalysisReport
             .Paragraph("Each epoch's SSC-CKA matrix cut into contiguous blocks as above (same options); the within/between means of the final epoch's blocks, "
                 + "read at every epoch, show whether that structure was there early and whether it sharpens or fades.")
             .Figure(trend, "Score of each epoch's chosen blocks (0 = one block), and the mean SSC-CKA inside and between the final epoch's blocks.");
+        // About six layer numbers per axis: every layer's would overlap at this size.
+        int layers = byEpoch[0].Architecture.SscCka.RowNames.Count, every = (layers + 5) / 6;
+        var ticks = Enumerable.Range(0, layers).Select(i => i % every == 0 ? i.ToString(CultureInfo.InvariantCulture) : "").ToArray();
         foreach (var (epoch, arch) in byEpoch)
         {
             var b = arch.Blocks;
-            var heatmap = Plots.Heatmap(FormattableString.Invariant($"epoch {epoch}: {b.Count} block(s)"), arch.SscCka.Values);
+            var heatmap = Plots.Heatmap(FormattableString.Invariant($"epoch {epoch}: {b.Count} block(s)"), arch.SscCka.Values, ticks);
             Plots.SaveSvg(Path.Combine(figures, FormattableString.Invariant($"ssc_cka_heatmap_epoch-{epoch:D3}.svg")), heatmap, 300, 260);
             report.Figure(heatmap, b.Count > 1 ? $"starts {string.Join(' ', b.Blocks.Select(x => x.Start))}; R = {Fmt(b.Score)}, p = {Fmt(b.PValue)}" : $"p = {Fmt(b.PValue)}", 300, 260);
         }
