@@ -7,6 +7,7 @@
 #   OUT/NAME             the analysis of every epoch at PROBES_PER_CLASS (default 200: N = 2,000)
 #   OUT/NAME-final-10k   the last epoch alone at all 10,000 test images (the N check)
 #   OUT/NAME-final-S-P   the last epoch with solver S (omp, or admm as the paper) at P probes per class
+#   OUT/resnet18-16-e30-admm-epochs   epochs 1, 3, 10, 30 of the 30-epoch run with admm
 #   OUT/steps.csv        one row per step: name, seconds, load average (the machine time of the sweep)
 # Then bench/findings/fullscale-tables.sh OUT prints the tables of docs/findings.md.
 set -euo pipefail
@@ -48,11 +49,14 @@ final_solver() {  # final_solver NAME MODEL PER_CLASS SOLVER_TAG: the last epoch
   local options=(); [ "$4" = admm ] && options=("${ADMM[@]}")
   timed "final-$4-$3-$1" "$cli" analyze --model "$2" --weights "$(last_snapshot "$1")" --probes-per-class "$3" "${options[@]}" --seed $SEED --out "$OUT/$1-final-$4-$3"
 }
-onnx() {  # the pretrained ImageNet ResNet-18 (docs/onnx.md) on PROBES per class, every Conv averaged over H and W
+onnx() {  # onnx [admm|flat|flat-admm]: the pretrained ImageNet ResNet-18 (docs/onnx.md) on PROBES per class, every Conv
+  # averaged over H and W, or flattened as the zoo networks are (C x H x W values per probe: 802,816 at the first conv)
+  local tag=${1:-} options=() pooling=GlobalAverage
+  case "$tag" in admm) options=("${ADMM[@]}");; flat) pooling=Flatten;; flat-admm) options=("${ADMM[@]}"); pooling=Flatten;; esac
   local model; model=$(find ~/.nuget/packages/microsoft.ml.dnnimagefeaturizer.resnet18 -name ResNet18.onnx | head -n 1)
   [ -n "$model" ] || { dotnet restore "$ROOT/MLNet.Subspace.sln" > /dev/null; model=$(find ~/.nuget/packages/microsoft.ml.dnnimagefeaturizer.resnet18 -name ResNet18.onnx | head -n 1); }
-  timed "analyze-pretrained-resnet18" "$cli" analyze --onnx "$model" --onnx-input 3,224,224 --onnx-normalize ImageNet \
-    --onnx-pooling GlobalAverage --probes-per-class "$PROBES" --seed $SEED --out "$OUT/pretrained-resnet18"
+  timed "analyze-pretrained-resnet18${tag:+-$tag}" "$cli" analyze --onnx "$model" --onnx-input 3,224,224 --onnx-normalize ImageNet \
+    --onnx-pooling "$pooling" --probes-per-class "$PROBES" "${options[@]}" --seed $SEED --out "$OUT/pretrained-resnet18${tag:+-final-$tag-$PROBES}"
 }
 
 step_epochs() { train resnet18-16-e30 resnet18-16 0.25 30; analyze resnet18-16-e30 resnet18-16; final10k resnet18-16-e30 resnet18-16; }
@@ -61,7 +65,8 @@ step_depth()  { train resnet18-16 resnet18-16 0.25 5; analyze resnet18-16 resnet
                 train resnet50-16 resnet50-16 0.25 5; analyze resnet50-16 resnet50-16; }
 step_data()   { for f in 0.05 0.5; do train "resnet34-16-data-$f" resnet34-16 "$f" 5; analyze "resnet34-16-data-$f" resnet34-16; done; }
 step_data_full() { train resnet34-16-data-1 resnet34-16 1 5; analyze resnet34-16-data-1 resnet34-16; }  # the longest training: last
-step_pretrained() { onnx; }
+step_pretrained() { onnx; onnx admm; }
+step_pretrained_flat() { onnx flat; onnx flat-admm; }
 # The solver and N behind the modularity figures: the final resnet18-16 at N = 500 and 2,000 with omp and admm, and the
 # depth, data and width networks' last epochs with admm at N = 2,000.
 step_solvers() { final_solver resnet18-16-e30 resnet18-16 50 omp; final_solver resnet18-16-e30 resnet18-16 50 admm
@@ -69,10 +74,18 @@ step_solvers() { final_solver resnet18-16-e30 resnet18-16 50 omp; final_solver r
                  for n in resnet18-16 resnet34-16 resnet50-16; do final_solver "$n" "$n" 200 admm; done
                  for f in 0.05 0.5 1; do final_solver "resnet34-16-data-$f" resnet34-16 200 admm; done
                  for w in 16 32 64; do final_solver "resnet18-$w-data-0.1" "resnet18-$w" 200 admm; done; }
+# The fading claim with the paper's solver: epochs 1, 3, 10 and 30 of resnet18-16-e30 (a folder of links keeps their
+# numbers) with admm at PROBES per class.
+step_epochs_admm() {
+  local subset="$OUT/snapshots/resnet18-16-e30-epochs-1-3-10-30"; mkdir -p "$subset"
+  for e in 001 003 010 030; do for x in pt json; do ln -sf "../resnet18-16-e30/epoch-$e.$x" "$subset/epoch-$e.$x"; done; done
+  timed analyze-admm-resnet18-16-e30-epochs "$cli" analyze --model resnet18-16 --snapshots "$subset" --probes-per-class "$PROBES" "${ADMM[@]}" \
+    --seed $SEED --out "$OUT/resnet18-16-e30-admm-epochs"
+}
 step_width()  { for w in 16 32 64; do train "resnet18-$w-data-0.1" "resnet18-$w" 0.1 5; analyze "resnet18-$w-data-0.1" "resnet18-$w"; done; }
 
 # The solver runs of networks not yet trained wait for the later 'solvers' step, so the order below puts the solver check
 # of the first networks before the long data and width trainings.
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth solvers pretrained data width solvers data_full solvers)
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(epochs depth solvers pretrained data epochs_admm width solvers data_full solvers)
 for s in "${steps[@]}"; do "step_$s"; done
 echo "sweep done: $(awk -F, 'NR > 1 { s += $2 } END { printf "%.0f s of steps", s }' "$OUT/steps.csv")"

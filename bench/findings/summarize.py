@@ -55,15 +55,16 @@ FULL = os.path.exists(os.path.join(out, "steps.csv"))
 
 
 def with_finals(base):
-    finals = sorted(d for d in os.listdir(out) if d.startswith(base + "-final-") and d[len(base) + 7:].count("-") <= 1)
-    return [base] + finals
+    finals = sorted(d for d in os.listdir(out) if d.startswith(base + "-final-") and d[len(base) + 7:].count("-") <= 2)
+    return [base] + finals + ([base + "-admm-epochs"] if os.path.isdir(os.path.join(out, base + "-admm-epochs")) else [])
 
 
 RUNS = [r for b in FULLSCALE for r in with_finals(b)] if FULL else LEGACY
 
 
 def base_of(run):
-    return run.split("-final-")[0]
+    """The training run an analysis read: NAME for NAME-final-* and NAME-admm-epochs."""
+    return run.split("-final-")[0].removesuffix("-admm-epochs")
 
 
 def model_of(run):
@@ -127,20 +128,20 @@ if os.path.exists(table):
     for b in csv.DictReader(open(table, newline="")):
         within = num(b["within_mean"]) if b["within_mean"] not in ("", "NaN") else "-"
         between = num(b["between_mean"]) if b["between_mean"] not in ("", "NaN") else "-"
-        print(f'| {b["run"]} | {b["layers"]} | {b["blocks"]}: {b["starts"]} | {b["max_gap_blocks"]}: {b["max_gap_starts"]} | {b["name_group_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | {within} / {between} |')
+        print(f'| {b["run"]} | {b["layers"]} | {b["blocks"]}: {b["starts"]} | {b.get("max_gap_blocks", "?")}: {b.get("max_gap_starts", "?")} | {b["name_group_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | {within} / {between} |')
 else:
     print(f"No {table}: run bench/findings/blocks.sh {out} first.")
 
 for r in present(RUNS):
     by_epoch = rows(r, "blocks_by_epoch.csv")
-    if not by_epoch or len(by_epoch) < 6:
+    if not by_epoch or len(by_epoch) < 4:
         continue
     print(f"\n### Blocks per epoch: {r} ({r}/blocks_by_epoch.csv)\n")
     print("| epoch | blocks (first layers) | largest gap: K (first layers) | score | p-value | within / between | final blocks: within / between |")
     print("|---|---|---|---|---|---|---|")
     for b in by_epoch:
         opt = lambda v: "-" if v in ("", "NaN") else num(v)
-        print(f'| {b["epoch"]} | {b["blocks"]}: {b["starts"]} | {b["max_gap_blocks"]}: {b["max_gap_starts"]} | {num(b["score"])} | {float(b["p_value"]):.3f} | '
+        print(f'| {b["epoch"]} | {b["blocks"]}: {b["starts"]} | {b.get("max_gap_blocks", "?")}: {b.get("max_gap_starts", "?")} | {num(b["score"])} | {float(b["p_value"]):.3f} | '
               f'{opt(b["within_mean"])} / {opt(b["between_mean"])} | {opt(b["final_blocks_within_mean"])} / {opt(b["final_blocks_between_mean"])} |')
 
 print("\n## SSC prediction against the network (last conv layer)\n")
@@ -148,6 +149,9 @@ print("| run | SSC prediction accuracy | network accuracy | agreement |")
 print("|---|---|---|---|")
 for r in present(RUNS):
     s = rows(r, "summary.csv")[0]
+    if FULL and FULLSCALE[base_of(r)][1] is None:  # an ImageNet featurizer: its output does not score these classes
+        print(f'| {r} | {pct(s["ssc_accuracy"])} | - | - |')
+        continue
     print(f'| {r} | {pct(s["ssc_accuracy"])} | {pct(s["network_accuracy"])} | {pct(s["agreement"])} |')
 
 if FULL:

@@ -359,8 +359,8 @@ public class SubspaceToolTests
 
         Assert.True(code == 0 && again == 0, output + againOutput);
         var table = File.ReadAllLines(Path.Combine(temp.File("a"), "block_table.csv"));
-        Assert.Equal("run,layers,blocks,gap_blocks,starts,start_layers,name_group_starts,score,p_value,within_mean,between_mean", table[0]);
-        Assert.StartsWith("planted,12,2,2,0 6,s.0 t.0,0 6,", table[1]);
+        Assert.Equal("run,layers,blocks,gap_blocks,max_gap_blocks,max_gap_starts,starts,start_layers,name_group_starts,score,p_value,within_mean,between_mean", table[0]);
+        Assert.StartsWith("planted,12,2,2,2,0 6,0 6,s.0 t.0,0 6,", table[1]);
         Assert.Equal(9, File.ReadAllLines(Path.Combine(temp.File("a"), "block_counts.csv")).Length);   // header + K = 1..8
         foreach (string file in new[] { "block_table.csv", "block_counts.csv" })
             Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("a"), file)), File.ReadAllBytes(Path.Combine(temp.File("b"), file)));
