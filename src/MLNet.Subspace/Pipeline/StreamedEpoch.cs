@@ -40,7 +40,9 @@ internal static class StreamedEpoch
         var (n, d) = ActivationMatrixFile.Shape(activations);
         long elementBytes = ssc.UseDouble ? 8 : 4;
         MemoryBudget.Check($"The pass over layer '{layer}' (N = {n} inputs, d = {d} features: the layer, its Gram matrix and the solver's work)",
-            LayerBytes(n, d, elementBytes), MemoryBudget.AvailableBytes(), "Use fewer probe inputs (ProbesPerClass) or fewer layers.");
+            LayerBytes(n, d, elementBytes, ssc.SolvesFromGram), MemoryBudget.AvailableBytes(),
+            ssc.SolvesFromGram ? "Use fewer probe inputs (ProbesPerClass) or fewer layers."
+                : $"Use fewer probe inputs (ProbesPerClass), a random projection of the features (ProjectedDimension), or the omp solver, which solves from the Gram matrix alone.");
         MemoryBudget.CheckDisk($"The centred Gram matrix of layer '{layer}'", Path.GetDirectoryName(Path.GetFullPath(centredGram))!, 4L * n * n,
             "Free disk space or use fewer probe inputs (ProbesPerClass).");
         using var scope = NewDisposeScope();
@@ -87,9 +89,16 @@ internal static class StreamedEpoch
         return seconds;
     }
 
-    /// <summary>Bytes of one layer's pass: the samples (N d) and three N x N matrices (G, its unit-length scaling inside the
-    /// solver, the float32 copy written out) plus the solver's O(N k) codes.</summary>
-    public static long LayerBytes(long n, long d, long elementBytes) => elementBytes * (n * d + 3 * n * n) + 64 * n;
+    /// <summary>Copies of the N x d samples a solver that reads them (<see cref="SscOptions.SolvesFromGram"/> false) holds
+    /// besides the layer itself: the unit-length rows, their transpose, the solver's working copy. Measured: ADMM on a
+    /// pretrained ResNet-18's first conv (N = 2,000, d = 802,816, float32) reached 22.4 GB, 3.5 times the layer.</summary>
+    internal const int SampleCopiesOfSolversOnSamples = 3;
+
+    /// <summary>Bytes of one layer's pass: the samples (N d), three N x N matrices (G, its unit-length scaling inside the
+    /// solver, the float32 copy written out) and the solver's O(N k) codes; a solver that reads the samples adds
+    /// <see cref="SampleCopiesOfSolversOnSamples"/> copies of them.</summary>
+    public static long LayerBytes(long n, long d, long elementBytes, bool solvesFromGram = true)
+        => elementBytes * ((solvesFromGram ? 1 : 1 + SampleCopiesOfSolversOnSamples) * n * d + 3 * n * n) + 64 * n;
 
     /// <summary>The epoch's linear-CKA matrix from its centred-Gram files and, when <paramref name="finalGrams"/> is given, each
     /// layer's linear CKA to the same layer of the final epoch (both from one pass over the files).</summary>

@@ -34,6 +34,17 @@ public sealed class StreamedEpochTests : IDisposable
     }
 
     [Fact]
+    public void The_Memory_Estimate_Of_A_Solver_On_The_Samples_Covers_Their_Copies()
+    {
+        // ADMM on a pretrained ResNet-18's first conv (N = 2,000, d = 802,816, float32) was killed at 22.4 GB of resident
+        // memory before this estimate counted the solver's copies; OMP from the Gram holds the layer and three N x N matrices.
+        long n = 2_000, d = 802_816;
+        Assert.True(StreamedEpoch.LayerBytes(n, d, 4, solvesFromGram: false) > 22.4e9);
+        Assert.Equal(4 * (n * d + 3 * n * n) + 64 * n, StreamedEpoch.LayerBytes(n, d, 4, solvesFromGram: true));
+        Assert.Equal(4 * StreamedEpoch.LayerBytes(n, d, 4) - 3 * 4 * (3 * n * n) - 3 * 64 * n, StreamedEpoch.LayerBytes(n, d, 4, solvesFromGram: false));
+    }
+
+    [Fact]
     public void Row_block_products_give_the_dense_linear_cka_to_1e_10()
     {
         var layers = Layers(torch.float64);
