@@ -42,7 +42,7 @@ internal static class StreamedEpoch
         MemoryBudget.Check($"The pass over layer '{layer}' (N = {n} inputs, d = {d} features: the layer, its Gram matrix and the solver's work)",
             LayerBytes(n, d, elementBytes, ssc.SolvesFromGram), MemoryBudget.AvailableBytes(),
             ssc.SolvesFromGram ? "Use fewer probe inputs (ProbesPerClass) or fewer layers."
-                : $"Use fewer probe inputs (ProbesPerClass), a random projection of the features (ProjectedDimension), or the omp solver, which solves from the Gram matrix alone.");
+                : "Use fewer probe inputs (ProbesPerClass), a random projection of the features (ProjectedDimension), or the omp solver, which solves from the Gram matrix alone.");
         MemoryBudget.CheckDisk($"The centred Gram matrix of layer '{layer}'", Path.GetDirectoryName(Path.GetFullPath(centredGram))!, 4L * n * n,
             "Free disk space or use fewer probe inputs (ProbesPerClass).");
         using var scope = NewDisposeScope();
