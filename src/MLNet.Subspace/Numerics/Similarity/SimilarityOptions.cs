@@ -146,8 +146,8 @@ public sealed record SimilarityOptions
     }
 
     /// <summary>
-    /// Bytes one prepared layer of N inputs and d features keeps (what stays in memory while all pairs are compared): N^2
-    /// floats for the Gram, RDM and mask based measures, N min(N, d) for the SVD bases (plus min(N, d) d for PWCCA's
+    /// Bytes one prepared layer of N inputs and d features keeps (what stays in memory while all pairs are compared): about
+    /// N^2 / 2 floats for linear CKA's Gram blocks (<see cref="CentredGram.PackedValues"/>), N^2 for the RDM and mask based measures, N min(N, d) for the SVD bases (plus min(N, d) d for PWCCA's
     /// loadings) and for Procrustes' and the alpha = 1 shape metric's (N - 1) x min(d, N - 1) layers, N d for the permutation
     /// metric's centred matrices, N k for the neighbour lists.
     /// </summary>
@@ -156,7 +156,7 @@ public sealed record SimilarityOptions
         long r = Math.Min(n, d);
         return Measure switch
         {
-            SimilarityMeasure.LinearCka => 8 * n * n,
+            SimilarityMeasure.LinearCka => 8 * CentredGram.PackedValues(n),
             SimilarityMeasure.Rsa => 8 * (n * (n - 1) / 2),
             SimilarityMeasure.MutualKnn => 4 * n * n + 8 * n * K,
             SimilarityMeasure.CycleKnn => 8 * n * K,

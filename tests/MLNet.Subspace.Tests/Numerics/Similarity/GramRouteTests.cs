@@ -36,6 +36,27 @@ public class GramRouteTests
     }
 
     [Theory]
+    [InlineData(40, 6, 9)]      // one block
+    [InlineData(1100, 5, 1300)] // three uneven blocks (366, 367, 367 rows), a layer wider than N
+    [InlineData(3001, 4, 7)]    // the most blocks, 500 or 501 rows
+    public void Linear_Cka_From_The_Gram_Blocks_On_And_Below_The_Diagonal_Equals_The_Full_Gram_Route(int n, int dx, int dy)
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(n, dx, 7);
+        var y = x[.., ..Math.Min(dx, dy)].mm(Random(Math.Min(dx, dy), dy, 8)) + 0.5 * Random(n, dy, 9);
+        var (kx, ky) = (Centred(x).mm(Centred(x).t()), Centred(y).mm(Centred(y).t()));
+        double full = (kx * ky).sum().item<double>() / Math.Sqrt((kx * kx).sum().item<double>() * (ky * ky).sum().item<double>());
+        using var px = CentredGram.Prepare(x, "X");
+        using var py = CentredGram.Prepare(y, "Y");
+        Assert.Equal(full, CentredGram.Compare(px, py), 1e-12);
+        Assert.Equal(1.0, CentredGram.Compare(px, px), 1e-12);
+        Assert.Equal((kx * kx).sum().item<double>(), px.Self, 1e-12 * px.Self);
+        long blocks = CentredGram.RowBlocks(n);
+        Assert.Equal(n < 500 ? 1 : n < 2000 ? 3 : 6, blocks);
+        Assert.InRange(CentredGram.PackedValues(n), (long)n * n / 2, (long)n * n * (blocks + 1) / (2 * blocks) + n); // (T + 1) / 2T of N^2
+    }
+
+    [Theory]
     [InlineData(30, 7)]
     [InlineData(10, 25)]
     public void Dropping_The_Centring_Direction_Keeps_Every_Inner_Product(int n, int d)
