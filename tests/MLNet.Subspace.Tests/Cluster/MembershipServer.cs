@@ -22,15 +22,15 @@ internal sealed class MembershipServer : IDisposable
     /// <summary>The <c>Orleans:Clustering</c> section that points at this server.</summary>
     public string Clustering { get; }
 
-    /// <summary>redis-server on a free loopback port, nothing persisted.</summary>
-    public static async Task<MembershipServer> StartRedisAsync(string folder)
+    /// <summary>redis-server on a free port of <paramref name="address"/> (default loopback), nothing persisted.</summary>
+    public static async Task<MembershipServer> StartRedisAsync(string folder, string address = "127.0.0.1")
     {
         int port = WorkerProcessTests.FreePorts(1)[0];
         Directory.CreateDirectory(folder);
         var process = Start(Installed("redis-server", "/usr/bin/redis-server"), folder,
-            "--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder);
-        var server = new MembershipServer(process, folder, $$"""{ "ProviderType": "Redis", "ConnectionString": "127.0.0.1:{{port}}" }""");
-        await server.WaitForPortAsync(port);
+            "--port", $"{port}", "--bind", address, "--protected-mode", "no", "--save", "", "--appendonly", "no", "--dir", folder);
+        var server = new MembershipServer(process, folder, $$"""{ "ProviderType": "Redis", "ConnectionString": "{{address}}:{{port}}" }""");
+        await server.WaitForPortAsync(address, port);
         return server;
     }
 
@@ -56,7 +56,7 @@ internal sealed class MembershipServer : IDisposable
         var server = AsServerUser(Path.Combine(bin, "postgres"), "-D", data, "-p", $"{port}", "-k", folder, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off");
         string connection = $"Host=127.0.0.1;Port={port};Username=orleans;Database=postgres";
         var membership = new MembershipServer(Start(server[0], folder, server[1..]), folder, $$"""{ "ProviderType": "AdoNet", "Invariant": "Npgsql", "ConnectionString": "{{connection}}" }""");
-        await membership.WaitForPortAsync(port);
+        await membership.WaitForPortAsync("127.0.0.1", port);
         await using var database = new NpgsqlConnection(connection);
         for (int attempt = 0; ; attempt++)
         {
@@ -98,7 +98,7 @@ internal sealed class MembershipServer : IDisposable
         return process;
     }
 
-    private async Task WaitForPortAsync(int port)
+    private async Task WaitForPortAsync(string address, int port)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -107,7 +107,7 @@ internal sealed class MembershipServer : IDisposable
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
+                await probe.ConnectAsync(address, port);
                 return;
             }
             catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(30))

@@ -44,30 +44,53 @@ public partial class WorkerProcessTests
         await KillOneWorkerMidRun(temp, postgres.Clustering, FreePorts(4), killFirst: true);
     }
 
+    /// <summary>Needs root for the network namespaces (ip netns), as the README's test command runs here.</summary>
+    [Fact]
+    public async Task Two_Workers_On_Two_Hosts_Of_A_Network_With_Redis_Membership_Survive_Killing_The_First()
+    {
+        using var temp = new TempFolder();
+        using var network = TestNetwork.Create(hosts: 2);
+        using var redis = await MembershipServer.StartRedisAsync(temp.File("redis"), network.ClientAddress);
+        // Each host is a machine of its own: its own address, the default ports on every host.
+        await KillOneWorkerMidRun(temp, redis.Clustering, [SubspaceCluster.DefaultSiloPort, SubspaceCluster.DefaultSiloPort, SubspaceCluster.DefaultGatewayPort, SubspaceCluster.DefaultGatewayPort],
+            killFirst: true, network.Hosts);
+    }
+
     /// <summary>Two workers (silo ports 0-1, gateway ports 2-3 of <paramref name="ports"/>) under <paramref name="clustering"/>, this test
     /// as the client; the first or the second worker is killed with SIGKILL while it executes a unit. The survivor must do the rest,
-    /// redo the killed unit, and every result must have the local runner's bytes.</summary>
-    private static async Task KillOneWorkerMidRun(TempFolder temp, string clustering, int[] ports, bool killFirst)
+    /// redo the killed unit, and every result must have the local runner's bytes. With <paramref name="hosts"/>, worker i runs in
+    /// host i's network namespace and advertises its address (a configuration file per host, as on real machines).</summary>
+    private static async Task KillOneWorkerMidRun(TempFolder temp, string clustering, int[] ports, bool killFirst, IReadOnlyList<TestNetwork.Host>? hosts = null)
     {
         string shared = temp.File("shared"), local = temp.File("local");
         var ssc = new SscOptions { Solver = SscSolver.Admm };
         var units = ClusterUnitRunnerTests.WriteLayers(shared, layers: 10, n: 400, d: 80, ssc);
         var localUnits = ClusterUnitRunnerTests.WriteLayers(local, layers: 10, n: 400, d: 80, ssc);
-        string config = temp.File("cluster.json");
-        File.WriteAllText(config, $$"""
-            {
-              "Orleans": {
-                "ClusterId": "kill-test-{{Guid.NewGuid():N}}",
-                "Clustering": {{clustering}},
-                "Membership": { "ProbeTimeout": "00:00:01", "NumMissedProbesLimit": 2, "NumVotesForDeathDeclaration": 1 }
-              }
-            }
-            """);
-        using var first = Worker.Start(config, shared, ports[0], ports[2]);
+        string clusterId = $"kill-test-{Guid.NewGuid():N}";
+        string Config(string name, string? address)
+        {
+            string endpoints = address is null ? "" : $$""", "Endpoints": { "AdvertisedIPAddress": "{{address}}" }""";
+            File.WriteAllText(temp.File(name), $$"""
+                {
+                  "Orleans": {
+                    "ClusterId": "{{clusterId}}",
+                    "Clustering": {{clustering}},
+                    "Membership": { "ProbeTimeout": "00:00:01", "NumMissedProbesLimit": 2, "NumVotesForDeathDeclaration": 1 }{{endpoints}}
+                  }
+                }
+                """);
+            return temp.File(name);
+        }
+        string config = Config("cluster.json", null);
+        Worker Start(int w) => hosts is null
+            ? Worker.Start(config, shared, ports[w], ports[2 + w])
+            : Worker.Start(Config($"host{w}.json", hosts[w].Address), shared, ports[w], ports[2 + w], hosts[w].Namespace);
+        using var first = Start(0);
         string firstName = await first.Ready();
-        using var second = Worker.Start(config, shared, ports[1], ports[3]);
+        using var second = Start(1);
         string secondName = await second.Ready();
         var (victim, survivorName) = killFirst ? (first, secondName) : (second, firstName);
+        if (hosts is not null) Assert.All(new[] { firstName, secondName }, (name, w) => Assert.StartsWith($"S{hosts[w].Address}:", name));
 
         using var client = await SubspaceCluster.ConnectAsync(SubspaceCluster.LoadConfiguration(config));
         var run = new ClusterUnitRunner(SubspaceCluster.Client(client), shared).RunAsync(units);
@@ -111,22 +134,25 @@ public partial class WorkerProcessTests
 
         private Worker(Process process) => _process = process;
 
-        public static Worker Start(string config, string shared, int siloPort, int gatewayPort)
+        /// <summary>Starts a worker; in the network namespace <paramref name="host"/> (as another machine) when given.</summary>
+        public static Worker Start(string config, string shared, int siloPort, int gatewayPort, string? host = null)
         {
+            string worker = $"\"{Tool}\" worker --cluster \"{config}\" --shared \"{shared}\" --silo-port {siloPort} --gateway-port {gatewayPort}";
             var process = new Process
             {
-                StartInfo = new ProcessStartInfo("dotnet", $"\"{Tool}\" worker --cluster \"{config}\" --shared \"{shared}\" --silo-port {siloPort} --gateway-port {gatewayPort}")
+                // 'ip netns exec' execs the command in place: the process killed below is the worker itself.
+                StartInfo = new ProcessStartInfo(host is null ? "dotnet" : "ip", host is null ? worker : $"netns exec {host} dotnet {worker}")
                 {
                     RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 },
             };
-            var worker = new Worker(process);
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (worker._lines) worker._lines.Add(e.Data); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (worker._lines) worker._lines.Add(e.Data); };
+            var started = new Worker(process);
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (started._lines) started._lines.Add(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (started._lines) started._lines.Add(e.Data); };
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            return worker;
+            return started;
         }
 
         public Task<string> Ready() => Await(ReadyLine(), TimeSpan.FromMinutes(2));
