@@ -41,5 +41,5 @@ for run in local-1 cluster-1 local-2 cluster-2; do
   echo "{\"side\":\"demo-$run\",\"seconds\":$(echo "$end - $start" | bc),\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" | tee -a "$OUT/results.jsonl"
 done
 if diff -q -r "$OUT/shared/demo-local-1/units" "$OUT/shared/demo-cluster-1/units" --exclude='*.receipt.json' --exclude='units.csv' >/dev/null; then same=true; else same=false; fi
-echo "{\"side\":\"demo-identical-unit-results\",\"identical\":$same,\"units\":$(ls "$OUT/shared/demo-cluster-1/units"/*.graph | wc -l)}" | tee -a "$OUT/results.jsonl"
+echo "{\"side\":\"demo-identical-unit-results\",\"identical\":$same,\"units\":$(find "$OUT/shared/demo-cluster-1/units" -name "*.graph" | wc -l)}" | tee -a "$OUT/results.jsonl"
 grep -h "done by" "$OUT"/worker*.log | sed 's/.* done by \([^ ]*\) .*/\1/' | sort | uniq -c
