@@ -48,7 +48,7 @@ internal sealed class CentredGram(Tensor packed, long diagonal, double self, lon
     }
 
     /// <summary>Centres the columns and forms the blocks of X_c X_c^T on and below the diagonal. Cost about
-    /// N^2 d (T + 1) / T multiply-adds, O(N^2) memory (<see cref="PackedValues"/> float64 values).</summary>
+    /// N^2 d (T + 1) / 2T multiply-adds, O(N^2) memory (<see cref="PackedValues"/> float64 values).</summary>
     /// <exception cref="DegenerateCkaException">The centred Gram matrix is zero (a constant layer).</exception>
     public static CentredGram Prepare(Tensor x, string name)
     {

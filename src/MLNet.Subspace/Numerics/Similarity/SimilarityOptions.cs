@@ -146,10 +146,11 @@ public sealed record SimilarityOptions
     }
 
     /// <summary>
-    /// Bytes one prepared layer of N inputs and d features keeps (what stays in memory while all pairs are compared): about
-    /// N^2 / 2 floats for linear CKA's Gram blocks (<see cref="CentredGram.PackedValues"/>), N^2 for the RDM and mask based measures, N min(N, d) for the SVD bases (plus min(N, d) d for PWCCA's
-    /// loadings) and for Procrustes' and the alpha = 1 shape metric's (N - 1) x min(d, N - 1) layers, N d for the permutation
-    /// metric's centred matrices, N k for the neighbour lists.
+    /// Bytes one prepared layer of N inputs and d features keeps (what stays in memory while all pairs are compared): a little
+    /// over N^2 / 2 floats for linear CKA's Gram blocks (<see cref="CentredGram.PackedValues"/>), N^2 for the RDM and mask
+    /// based measures, N min(N, d) for the SVD bases (plus min(N, d) d for PWCCA's loadings) and for Procrustes' and the
+    /// alpha = 1 shape metric's (N - 1) x min(d, N - 1) layers, N d for the permutation metric's centred matrices, N k for the
+    /// neighbour lists.
     /// </summary>
     internal long PreparedBytes(long n, long d)
     {
