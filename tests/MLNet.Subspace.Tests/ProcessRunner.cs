@@ -39,6 +39,14 @@ internal static class ProcessRunner
         lock (output) return (process.ExitCode, output.ToString());
     }
 
+    /// <summary>Runs a system command (each argument quoted) and throws with its output unless it exits with 0.</summary>
+    public static void RunOrThrow(string fileName, params string[] arguments)
+    {
+        string joined = string.Join(' ', arguments.Select(a => $"\"{a}\""));
+        var (code, output) = Run(fileName, joined, Path.GetTempPath(), TimeSpan.FromMinutes(1));
+        if (code != 0) throw new InvalidOperationException($"'{fileName} {joined}' failed ({code}): {output}");
+    }
+
     /// <summary>The version flags readelf shows for GLIBCXX_3.4.32 in a shared library ("WEAK" or "none").</summary>
     public static string GlibcxxFlags(string library)
     {

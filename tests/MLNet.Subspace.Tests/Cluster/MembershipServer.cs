@@ -50,9 +50,10 @@ internal sealed class MembershipServer : IDisposable
         string data = Path.Combine(folder, "pgdata");
         Directory.CreateDirectory(data);
         bool root = Environment.UserName == "root";
-        if (root) Run("chown", "-R", "postgres", folder);
+        if (root) ProcessRunner.RunOrThrow("chown", "-R", "postgres", folder);
         string[] AsServerUser(params string[] command) => root ? ["runuser", "-u", "postgres", "--", .. command] : command;
-        Run(AsServerUser(Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "orleans", "--no-sync"));
+        var initdb = AsServerUser(Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "orleans", "--no-sync");
+        ProcessRunner.RunOrThrow(initdb[0], initdb[1..]);
         var server = AsServerUser(Path.Combine(bin, "postgres"), "-D", data, "-p", $"{port}", "-k", folder, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off");
         string connection = $"Host=127.0.0.1;Port={port};Username=orleans;Database=postgres";
         var membership = new MembershipServer(Start(server[0], folder, server[1..]), folder, $$"""{ "ProviderType": "AdoNet", "Invariant": "Npgsql", "ConnectionString": "{{connection}}" }""");
@@ -69,17 +70,6 @@ internal sealed class MembershipServer : IDisposable
             await sql.ExecuteNonQueryAsync();
         }
         return membership;
-    }
-
-    private static void Run(params string[] command)
-    {
-        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in command[1..]) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', command)}' failed ({process.ExitCode}): {output}{error.Result}");
     }
 
     private static string Installed(string name, string path) => File.Exists(path)

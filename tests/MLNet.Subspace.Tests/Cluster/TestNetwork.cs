@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MLNet.Subspace.Tests.Cluster;
 
 /// <summary>
@@ -60,15 +58,7 @@ internal sealed class TestNetwork : IDisposable
         }
     }
 
-    private static void Ip(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"'ip {string.Join(' ', arguments)}' failed ({process.ExitCode}): {error}");
-    }
+    private static void Ip(params string[] arguments) => ProcessRunner.RunOrThrow("ip", arguments);
 
     public void Dispose()
     {
