@@ -13,7 +13,8 @@ namespace MLNet.Subspace.Cluster;
 /// <see cref="ClusterRunnerOptions.UnitsPerSilo"/> units in flight on each live silo, each on a worker grain whose key names
 /// its silo and slot and which a placement hint puts on that silo when it is activated; it reads the
 /// membership every <see cref="ClusterRunnerOptions.MembershipPoll"/>, and reschedules a unit whose silo died or whose call
-/// was lost. Units are idempotent and their results are files in the shared folder, so a unit executed twice (its silo wrote
+/// was lost. A unit starts once its prerequisites (<see cref="WorkUnit.Prerequisites"/>) are done, so the parts of a split layer
+/// spread over the silos in their order. Units are idempotent and their results are files in the shared folder, so a unit executed twice (its silo wrote
 /// the result, then died before answering) writes the same bytes, and a result found there is not executed again.
 /// </summary>
 public sealed class ClusterUnitRunner : IUnitRunner
@@ -43,18 +44,16 @@ public sealed class ClusterUnitRunner : IUnitRunner
     public string SharedFolder { get; }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<UnitReceipt>> RunAsync(IReadOnlyList<LayerGraphUnit> units, IProgress<UnitReceipt>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<UnitReceipt>> RunAsync(IReadOnlyList<WorkUnit> units, IProgress<UnitReceipt>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(units);
-        var duplicate = units.GroupBy(u => u.Id).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"Unit {duplicate.Key} ({duplicate.First().Layer}) is given {duplicate.Count()} times.", nameof(units));
+        var needs = UnitOrder.Check(units, SharedFolder);
         var receipts = new UnitReceipt?[units.Count];
         var attempts = new int[units.Count];
-        var pending = new Queue<int>();
+        var pending = new List<int>(); // in the order given, so the first ready unit is the earliest
         for (int i = 0; i < units.Count; i++)
         {
             if (units[i].IsDone(SharedFolder)) Done(i, units[i].LoadReceipt(SharedFolder));
-            else pending.Enqueue(i);
+            else pending.Add(i);
         }
         var flights = new List<Flight>();
         var management = _client.GetGrain<IManagementGrain>(0);
@@ -73,8 +72,12 @@ public sealed class ClusterUnitRunner : IUnitRunner
                 foreach (var flight in flights.Where(f => !live.Contains(f.Silo) && !f.Abandoned.IsCancellationRequested)) flight.Abandoned.Cancel();
             }
             foreach (var silo in live)
-                for (int slot = 0; slot < _options.UnitsPerSilo && pending.Count > 0; slot++)
-                    if (!flights.Any(f => f.Silo.Equals(silo) && f.Slot == slot)) flights.Add(Start(pending.Dequeue(), units, silo, slot, cancellationToken));
+                for (int slot = 0; slot < _options.UnitsPerSilo; slot++)
+                    if (!flights.Any(f => f.Silo.Equals(silo) && f.Slot == slot) && NextReady() is int ready)
+                    {
+                        pending.Remove(ready);
+                        flights.Add(Start(ready, units, silo, slot, cancellationToken));
+                    }
             var next = Task.Delay(_options.MembershipPoll - sincePoll.Elapsed is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, cancellationToken);
             await Task.WhenAny(flights.Select(f => (Task)f.Call).Append(next));
             foreach (var flight in flights.Where(f => f.Call.IsCompleted).ToList())
@@ -88,7 +91,7 @@ public sealed class ClusterUnitRunner : IUnitRunner
                 }
                 cancellationToken.ThrowIfCancellationRequested();
                 var error = flight.Call.Exception?.GetBaseException() ?? new OperationCanceledException("The call was abandoned.");
-                if (!IsLost(error)) throw error is InvalidDataException ? new InvalidDataException(error.Message, error) : new InvalidOperationException($"Unit {units[flight.Unit].Id} ({units[flight.Unit].Layer}) failed on silo {flight.Silo}: {error.Message}", error);
+                if (!IsLost(error)) throw error is InvalidDataException ? new InvalidDataException(error.Message, error) : new InvalidOperationException($"Unit {units[flight.Unit].Id} ({units[flight.Unit].Description}) failed on silo {flight.Silo}: {error.Message}", error);
                 var unit = units[flight.Unit];
                 if (unit.IsDone(SharedFolder))
                 {
@@ -96,12 +99,19 @@ public sealed class ClusterUnitRunner : IUnitRunner
                     continue;
                 }
                 if (++attempts[flight.Unit] >= _options.MaxAttempts)
-                    throw new InvalidOperationException($"Unit {unit.Id} ({unit.Layer}) was lost {attempts[flight.Unit]} times (the last on silo {flight.Silo}: {error.Message}); is the cluster losing silos?", error);
-                _log.LogWarning(error, "Unit {Unit} ({Layer}) was lost on silo {Silo}; rescheduled (attempt {Attempt}).", unit.Id, unit.Layer, flight.Silo, attempts[flight.Unit] + 1);
-                pending.Enqueue(flight.Unit);
+                    throw new InvalidOperationException($"Unit {unit.Id} ({unit.Description}) was lost {attempts[flight.Unit]} times (the last on silo {flight.Silo}: {error.Message}); is the cluster losing silos?", error);
+                _log.LogWarning(error, "Unit {Unit} ({Description}) was lost on silo {Silo}; rescheduled (attempt {Attempt}).", unit.Id, unit.Description, flight.Silo, attempts[flight.Unit] + 1);
+                pending.Insert(0, flight.Unit); // first again: others may wait for it
             }
         }
         return receipts.Select(r => r!).ToList();
+
+        int? NextReady()
+        {
+            foreach (int unit in pending)
+                if (needs[unit].All(p => receipts[p] is not null)) return unit;
+            return null;
+        }
 
         void Done(int unit, UnitReceipt receipt)
         {
@@ -110,7 +120,7 @@ public sealed class ClusterUnitRunner : IUnitRunner
         }
     }
 
-    private Flight Start(int unit, IReadOnlyList<LayerGraphUnit> units, SiloAddress silo, int slot, CancellationToken cancellationToken)
+    private Flight Start(int unit, IReadOnlyList<WorkUnit> units, SiloAddress silo, int slot, CancellationToken cancellationToken)
     {
         var abandoned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The hint places the slot's activation on its silo when the first call activates it; it rides in this call's request

@@ -12,17 +12,17 @@ internal sealed partial class UnitWorkerGrain(IOptions<UnitWorkerOptions> option
 {
     public async Task<string> Execute(string unitJson, CancellationToken cancellationToken)
     {
-        var unit = LayerGraphUnit.FromJson(unitJson);
+        var unit = WorkUnit.FromJson(unitJson);
         string shared = options.Value.SharedFolder;
-        Started(log, unit.Id, unit.Layer);
+        Started(log, unit.Id, unit.Description);
         var receipt = await Task.Run(() => unit.Execute(shared, SubspaceCluster.SiloName(silo.SiloAddress)), cancellationToken);
-        Finished(log, unit.Id, unit.Layer, receipt.Worker, receipt.Seconds);
+        Finished(log, unit.Id, unit.Description, receipt.Worker, receipt.Seconds);
         return receipt.ToJson();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "unit {Unit} ({Layer}) started")]
-    private static partial void Started(ILogger logger, string unit, string layer);
+    [LoggerMessage(Level = LogLevel.Information, Message = "unit {Unit} ({Description}) started")]
+    private static partial void Started(ILogger logger, string unit, string description);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "unit {Unit} ({Layer}) done by {Worker} in {Seconds:F2} s")]
-    private static partial void Finished(ILogger logger, string unit, string layer, string worker, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "unit {Unit} ({Description}) done by {Worker} in {Seconds:F2} s")]
+    private static partial void Finished(ILogger logger, string unit, string description, string worker, double seconds);
 }

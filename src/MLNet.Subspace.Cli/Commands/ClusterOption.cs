@@ -4,13 +4,19 @@ using MLNet.Subspace.Pipeline;
 
 namespace MLNet.Subspace.Cli.Commands;
 
-/// <summary><c>--cluster</c>, <c>--shared</c> and <c>--units-per-silo</c> of the commands that build layer graphs: connect as a client
-/// and run the graph units on the cluster's silos instead of in this process.</summary>
+/// <summary><c>--cluster</c>, <c>--shared</c>, <c>--units-per-silo</c> and <c>--column-blocks</c> of the commands that build layer graphs:
+/// connect as a client and run the work units on the cluster's silos instead of in this process, and how finely a layer is split.</summary>
 internal sealed class ClusterOption
 {
     private readonly Option<string?> _cluster = ConfigurationOption();
     private readonly Option<string?> _shared = new("--shared") { Description = "With --cluster: the folder the workers were started with (--shared), as this machine sees it; the run folder (--out) must lie inside it." };
     private readonly Option<int> _perSilo = new Option<int>("--units-per-silo") { Description = "With --cluster: units in flight per silo.", DefaultValueFactory = _ => ClusterRunnerOptions.Defaults.UnitsPerSilo }.AtLeast(1);
+    private readonly Option<int> _columnBlocks = new Option<int>("--column-blocks")
+    {
+        Description = "Split each layer's pass into its Gram matrix's row blocks and this many blocks of samples' codes, each a work unit, so that "
+            + "several silos share one large layer (the results are the same bytes; omp solver on the CPU only). 1: one unit per layer.",
+        DefaultValueFactory = _ => AnalysisRunOptions.Defaults.ColumnBlocks,
+    }.AtLeast(1);
 
     /// <summary>The --cluster option as the worker and the clients spell it.</summary>
     public static Option<string?> ConfigurationOption() => new("--cluster")
@@ -24,12 +30,14 @@ internal sealed class ClusterOption
         command.Options.Add(_cluster);
         command.Options.Add(_shared);
         command.Options.Add(_perSilo);
+        command.Options.Add(_columnBlocks);
     }
 
-    /// <summary>Without --cluster, null (units run in this process). With it: checks the options and the run folder, connects, and
-    /// sets <see cref="AnalysisRunOptions.UnitRunner"/>; dispose the session to disconnect.</summary>
+    /// <summary>Sets <see cref="AnalysisRunOptions.ColumnBlocks"/>. Without --cluster, null (units run in this process). With it: checks
+    /// the options and the run folder, connects, and sets <see cref="AnalysisRunOptions.UnitRunner"/>; dispose the session to disconnect.</summary>
     public ClusterSession? Connect(ParseResult result, string runFolder, AnalysisRunOptions options)
     {
+        options.ColumnBlocks = result.GetValue(_columnBlocks);
         string? configuration = result.GetValue(_cluster);
         string? shared = result.GetValue(_shared);
         if (configuration is null)

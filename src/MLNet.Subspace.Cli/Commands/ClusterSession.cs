@@ -39,7 +39,7 @@ internal sealed class ClusterSession : IDisposable
     /// <summary>Units per silo, as a table.</summary>
     public void Summary()
     {
-        var table = new Table().Title("Graph units per worker").AddColumns("worker", "units");
+        var table = new Table().Title("Work units per worker").AddColumns("worker", "units");
         foreach (var (worker, units) in _perWorker.OrderBy(p => p.Key, StringComparer.Ordinal))
             table.AddRow(Markup.Escape(worker), units.ToString(CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
@@ -56,7 +56,7 @@ internal sealed class ClusterSession : IDisposable
     {
         public string SharedFolder => inner.SharedFolder;
 
-        public Task<IReadOnlyList<UnitReceipt>> RunAsync(IReadOnlyList<LayerGraphUnit> units, IProgress<UnitReceipt>? progress = null, CancellationToken cancellationToken = default)
+        public Task<IReadOnlyList<UnitReceipt>> RunAsync(IReadOnlyList<WorkUnit> units, IProgress<UnitReceipt>? progress = null, CancellationToken cancellationToken = default)
             => inner.RunAsync(units, new SynchronousProgress<UnitReceipt>(r =>
             {
                 perWorker.AddOrUpdate(r.Worker, 1, (_, n) => n + 1);

@@ -187,6 +187,8 @@ public static class AnalysisRun
     {
         var device = TorchDevice.Resolve(MLNetInterop.Device(env, options.Device));
         var ssc = options.Ssc with { Device = options.Ssc.Device ?? device };
+        if (options.ColumnBlocks > 1 && ssc.Device!.type != DeviceType.CPU)
+            throw new ArgumentException($"The 'ColumnBlocks' option of the analysis run ({options.ColumnBlocks}) solves blocks of codes on the CPU, which gives the unsplit layer's bytes only when the run is on the CPU; this run's device is {ssc.Device}. Use ColumnBlocks = 1 on a GPU.", nameof(options));
         // The final epoch goes first: every other epoch's linear CKA to it reads its centred Gram files, which are kept
         // until the run ends; the other epochs' files go as soon as their step is done, so at most two epochs' are on disk.
         int last = snapshots.Count - 1;
@@ -202,7 +204,7 @@ public static class AnalysisRun
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var files = extract(device, l => ActivationPath(run, epoch, l));
                     var extraction = ($"epoch {epoch}: activations streamed to files (forward pass)", clock.Elapsed.TotalSeconds);
-                    var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, options.UnitRunner, s, snapshots.Count, progress, cancellationToken);
+                    var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, options.UnitRunner, options.ColumnBlocks, s, snapshots.Count, progress, cancellationToken);
                     result = result with { Phases = result.Phases.Prepend(extraction).ToList() };
                     foreach (var path in files.Paths) File.Delete(path);
                     return result;
@@ -269,37 +271,44 @@ public static class AnalysisRun
     }
 
     /// <summary>One epoch: every layer's pass (graph + centred Gram), then the epoch's linear CKA and its CKA to the final epoch.</summary>
-    private static EpochResult AnalyzeEpoch(RunFolder run, ActivationFiles files, int epoch, int? finalEpoch, SscOptions ssc, IUnitRunner? runner, int snapshot, int snapshots,
-        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    private static EpochResult AnalyzeEpoch(RunFolder run, ActivationFiles files, int epoch, int? finalEpoch, SscOptions ssc, IUnitRunner? runner, int columnBlocks,
+        int snapshot, int snapshots, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         int layers = files.LayerNames.Count;
-        // Each layer's pass is a work unit, executed in this process or on a cluster's silos (options.UnitRunner).
+        // Each layer's pass is a work unit (or, split, its parts and a unit that puts them together), executed in this process
+        // or on a cluster's silos (options.UnitRunner).
         runner ??= new LocalUnitRunner(run.Path, ssc.Device);
         string results = SharedPath(runner, run.PathOf(Path.Combine("units", $"epoch-{epoch:D3}")));
         Directory.CreateDirectory(Path.Combine(runner.SharedFolder, results));
-        var units = Enumerable.Range(0, layers)
+        var layerUnits = Enumerable.Range(0, layers)
             .Select(l => new LayerGraphUnit(SharedPath(runner, files.Paths[l]), files.Hashes[l], files.LayerNames[l], ssc with { Device = null }, results)).ToList();
+        // Split, every layer's Gram rows come first, then every layer's code blocks, then the layers: each stage keeps every silo busy.
+        var parts = layerUnits.Select(u => columnBlocks > 1 ? u.Parts(runner.SharedFolder, columnBlocks) : [u]).ToList();
+        var units = parts.SelectMany(p => p.OfType<GramRowsUnit>()).Concat<WorkUnit>(parts.SelectMany(p => p.OfType<CodeBlockUnit>()))
+            .Concat(parts.Select(p => p[^1])).ToList();
+        var described = units.ToDictionary(u => u.Id, u => u.Description);
         int done = 0;
         var reported = progress is null ? null : new UnitProgress(r =>
-            progress.Report(new RunProgress("graphs", snapshot * layers + ++done, snapshots * layers, $"epoch {epoch}, {units.First(u => u.Id == r.UnitId).Layer} ({r.Worker})")));
+            progress.Report(new RunProgress("graphs", snapshot * units.Count + ++done, snapshots * units.Count, $"epoch {epoch}, {described[r.UnitId]} ({r.Worker})")));
         var receipts = runner.RunAsync(units, reported, cancellationToken).GetAwaiter().GetResult();
         var graphs = new List<LayerGraph>(layers);
         var phases = new List<(string, double)>();
         Directory.CreateDirectory(Path.GetDirectoryName(GramPath(run, epoch, 0))!);
         for (int l = 0; l < layers; l++)
         {
-            graphs.Add(units[l].LoadResult(runner.SharedFolder));
-            File.Move(Path.Combine(runner.SharedFolder, units[l].CentredGramPath), GramPath(run, epoch, l), overwrite: true);
-            var r = receipts[l];
+            var unit = (LayerGraphUnit)parts[l][^1];
+            graphs.Add(unit.LoadResult(runner.SharedFolder));
+            File.Move(Path.Combine(runner.SharedFolder, unit.CentredGramPath), GramPath(run, epoch, l), overwrite: true);
+            var r = receipts[units.Count - layers + l];
             string at = $"epoch {epoch}, {files.LayerNames[l]}";
             phases.AddRange([($"{at}: read", r.ReadSeconds), ($"{at}: Gram X X^T", r.GramSeconds), ($"{at}: SSC graph", r.Seconds), ($"{at}: centred Gram written", r.CentredGramSeconds)]);
         }
         // Who computed what: the receipts stay beside the graphs; this table indexes them.
         IO.AtomicFile.WriteAllText(Path.Combine(runner.SharedFolder, results, "units.csv"), w =>
         {
-            w.WriteLine("layer,unit,worker,seconds");
-            for (int l = 0; l < layers; l++)
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{units[l].Layer},{units[l].Id},{receipts[l].Worker},{receipts[l].Seconds:0.###}"));
+            w.WriteLine("unit,description,worker,seconds");
+            for (int u = 0; u < units.Count; u++)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{units[u].Id},{Quoted(units[u].Description)},{receipts[u].Worker},{receipts[u].Seconds:0.###}"));
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var grams = Enumerable.Range(0, layers).Select(l => GramPath(run, epoch, l)).ToList();
@@ -309,6 +318,9 @@ public static class AnalysisRun
         phases.Add(($"epoch {epoch}: linear CKA (L x L and to the final epoch)", clock.Elapsed.TotalSeconds));
         return new EpochResult(files.Outputs, graphs, linear, toFinal, phases);
     }
+
+    /// <summary>A CSV field in quotes (a description holds commas).</summary>
+    private static string Quoted(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>A run-folder path relative to the runner's shared folder ('/'-separated), refused when outside it.</summary>
     private static string SharedPath(IUnitRunner runner, string path)

@@ -34,6 +34,8 @@ public sealed class AnalysisRunOptions
         public const int MisclassifiedCases = 6;
         /// <summary>The full-scale protocol's probes per class (<see cref="FullScale"/>): all 10,000 Fashion-MNIST test images.</summary>
         public const int FullScaleProbesPerClass = 1_000;
+        /// <summary>Each layer's pass is one work unit; more splits it (<see cref="ColumnBlocks"/>).</summary>
+        public const int ColumnBlocks = 1;
         /// <summary>The full-scale protocol's epochs (<see cref="FullScale"/>): one snapshot each.</summary>
         public const int FullScaleEpochs = 5;
     }
@@ -108,6 +110,12 @@ public sealed class AnalysisRunOptions
     /// inside its shared folder. Not part of the manifest: a run started on a cluster resumes locally, and the reverse.</summary>
     public Units.IUnitRunner? UnitRunner { get; set; }
 
+    /// <summary>1: each layer's pass is one work unit. More: each layer is split into its Gram matrix's row blocks and this many
+    /// blocks of samples' codes, each a unit, then a unit that puts them together (<see cref="Units.LayerGraphUnit.Parts"/>), so
+    /// that the silos of a cluster share one large layer; the results are the same bytes. Needs the omp solver from the Gram
+    /// matrix, on the CPU. Not part of the manifest. Default <see cref="Defaults.ColumnBlocks"/>.</summary>
+    public int ColumnBlocks { get; set; } = Defaults.ColumnBlocks;
+
     /// <summary>Checks every option, naming the first bad one.</summary>
     public void Validate()
     {
@@ -124,6 +132,9 @@ public sealed class AnalysisRunOptions
         Check(MisclassifiedCases >= 0, nameof(MisclassifiedCases), "0 or more", MisclassifiedCases);
         Check(Ssc is not null, nameof(Ssc), "an SscOptions", "null");
         Ssc!.Validate();
+        Check(ColumnBlocks >= 1, nameof(ColumnBlocks), "an integer of 1 or more", ColumnBlocks);
+        if (ColumnBlocks > 1 && !Ssc.SolvesFromGram)
+            throw new ArgumentException($"The 'ColumnBlocks' option of the analysis run ({ColumnBlocks}) splits a layer's codes into blocks, which only the omp solver solving from the Gram matrix allows (its samples' codes are independent); these SSC options use the {Ssc.Solver} solver{(Ssc.ProjectedDimension is null ? "" : " with a random projection")}{(Ssc.GramSpace == false ? " without Gram space" : "")}. Use ColumnBlocks = 1 or the omp solver.", nameof(ColumnBlocks));
         Check(Similarities is not null && Similarities.All(s => s is not null), nameof(Similarities), "a list of SimilarityOptions (empty for none)", "null");
         foreach (var similarity in Similarities!) similarity.Validate();
         Check(Blocks is not null, nameof(Blocks), "a BlockSegmentationOptions", "null");

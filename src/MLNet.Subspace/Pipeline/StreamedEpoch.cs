@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Cka;
+using MLNet.Subspace.Numerics.Graphs;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Torch;
 using static TorchSharp.torch;
@@ -54,10 +55,31 @@ internal static class StreamedEpoch
         double product = Lap(clock);
         var (expression, graph) = ssc.BuildGraphFromGram(gram, () => x);
         double solve = Lap(clock);
+        WriteCentred(gram, centredGram);
+        return (new LayerGraph(layer, d, graph, expression), new LayerPassSeconds(read, product, solve, Lap(clock)));
+    }
+
+    /// <summary>The end of a layer's pass whose Gram matrix and codes were computed apart (<see cref="Units.CodeBlockUnit"/>s
+    /// over <see cref="Units.GramRowsUnit"/>s): the graph from the codes, and the centred Gram written, as <see cref="Layer"/> does.</summary>
+    /// <param name="gram">The layer's N x N Gram matrix X Xᵀ, as <see cref="Gram"/> gives it; centred in place.</param>
+    /// <param name="expression">The codes of every sample.</param>
+    /// <param name="layer">The layer's name.</param>
+    /// <param name="features">d.</param>
+    /// <param name="ssc">How the graph is built from the codes.</param>
+    /// <param name="centredGram">Where the centred Gram goes (float32).</param>
+    public static LayerGraph Finish(Tensor gram, SelfExpression expression, string layer, int features, SscOptions ssc, string centredGram)
+    {
+        var graph = AffinityGraph.FromCodes(expression.Coefficients, ssc.Affinity);
+        WriteCentred(gram, centredGram);
+        return new LayerGraph(layer, features, graph, expression);
+    }
+
+    /// <summary>Centres <paramref name="gram"/> in place (H G H) and writes it as float32.</summary>
+    private static void WriteCentred(Tensor gram, string path)
+    {
         CkaMath.CenterInPlace(gram, debiased: false);
         var centred = gram.to(ScalarType.Float32).cpu().contiguous();
-        ActivationMatrixFile.Write(centredGram, MemoryMarshal.Cast<byte, float>(centred.bytes), n);
-        return (new LayerGraph(layer, d, graph, expression), new LayerPassSeconds(read, product, solve, Lap(clock)));
+        ActivationMatrixFile.Write(path, MemoryMarshal.Cast<byte, float>(centred.bytes), (int)gram.shape[0]);
     }
 
     /// <summary>Rows from which <see cref="Gram"/> computes only the upper block triangle.</summary>
@@ -65,18 +87,47 @@ internal static class StreamedEpoch
 
     /// <summary>X Xᵀ. From <see cref="SymmetricBlocksFrom"/> rows on, in four row blocks, each against itself and the rows after
     /// it, the lower part copied from the upper: 5/8 of the flops of one product, the same dot products (bit-identical); at
-    /// N = 10,000 it measured 1.7-3.7x faster than one product (docs/benchmarks.md).</summary>
+    /// N = 10,000 it measured 1.7-3.7x faster than one product (docs/benchmarks.md). The blocks are <see cref="GramRows"/>, so
+    /// blocks computed apart (<see cref="Units.GramRowsUnit"/>) and put together by <see cref="AssembleGram"/> give the same bits.</summary>
     internal static Tensor Gram(Tensor x)
     {
         long n = x.shape[0];
-        if (n < SymmetricBlocksFrom) return x.matmul(x.t());
-        const int blocks = 4;
-        long size = (n + blocks - 1) / blocks;
-        var gram = empty(n, n, x.dtype, x.device);
-        for (long start = 0; start < n; start += size)
+        return GramBlocks(n) == 1 ? GramRows(x, 0) : AssembleGram(n, x.dtype, x.device, block => GramRows(x, block));
+    }
+
+    /// <summary>The row blocks of <see cref="Gram"/> at N rows: one below <see cref="SymmetricBlocksFrom"/>, four from it on.</summary>
+    internal static int GramBlocks(long n) => n < SymmetricBlocksFrom ? 1 : 4;
+
+    /// <summary>Block <paramref name="block"/>'s rows of X Xᵀ: its first row and row count.</summary>
+    internal static (long Start, long Rows) GramBlockRows(long n, int block)
+    {
+        int blocks = GramBlocks(n);
+        if ((uint)block >= (uint)blocks) throw new ArgumentOutOfRangeException(nameof(block), $"Expected a Gram row block in [0, {blocks}) at N = {n}. Got {block} instead.");
+        long size = (n + blocks - 1) / blocks, start = Math.Min(n, block * size);
+        return (start, Math.Min(size, n - start));
+    }
+
+    /// <summary>Row block <paramref name="block"/> of X Xᵀ against the rows from its first on (rows x (N − start)); with one block,
+    /// the whole product.</summary>
+    internal static Tensor GramRows(Tensor x, int block)
+    {
+        long n = x.shape[0];
+        if (GramBlocks(n) == 1) return x.matmul(x.t());
+        var (start, rows) = GramBlockRows(n, block);
+        return x.narrow(0, start, rows).matmul(x.narrow(0, start, n - start).t());
+    }
+
+    /// <summary>X Xᵀ from its row blocks (<see cref="GramRows"/>, asked for in order), the lower part copied from the upper.</summary>
+    internal static Tensor AssembleGram(long n, ScalarType dtype, Device device, Func<int, Tensor> rowsOf)
+    {
+        int blocks = GramBlocks(n);
+        if (blocks == 1) return rowsOf(0);
+        var gram = empty(n, n, dtype, device);
+        for (int block = 0; block < blocks; block++)
         {
-            long rows = Math.Min(size, n - start);
-            gram.narrow(0, start, rows).narrow(1, start, n - start).copy_(x.narrow(0, start, rows).matmul(x.narrow(0, start, n - start).t()));
+            var (start, rows) = GramBlockRows(n, block);
+            if (rows == 0) continue;
+            using (var scope = NewDisposeScope()) gram.narrow(0, start, rows).narrow(1, start, n - start).copy_(rowsOf(block));
             if (start > 0) gram.narrow(0, start, rows).narrow(1, 0, start).copy_(gram.narrow(0, 0, start).narrow(1, start, rows).t());
         }
         return gram;

@@ -74,6 +74,35 @@ public class ClusterUnitRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Two_Silos_Share_The_Parts_Of_Split_Layers_And_Write_The_Bytes_Of_The_Whole_Units()
+    {
+        using var temp = new TempFolder();
+        string local = temp.File("local"), shared = temp.File("cluster");
+        var omp = new SscOptions { Solver = SscSolver.Omp };
+        var localUnits = WriteLayers(local, layers: 3, n: 120, d: 150, omp);
+        var layers = WriteLayers(shared, layers: 3, n: 120, d: 150, omp);
+        await new LocalUnitRunner(local).RunAsync(localUnits);
+        // The analysis run's order: every layer's Gram rows, then every block of codes, then the layers.
+        var parts = layers.Select(u => u.Parts(shared, 4)).ToList();
+        var units = parts.SelectMany(p => p.OfType<GramRowsUnit>()).Concat<WorkUnit>(parts.SelectMany(p => p.OfType<CodeBlockUnit>())).Concat(parts.Select(p => p[^1])).ToList();
+        Assert.Equal(3 * (1 + 4 + 1), units.Count);
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddUnitWorkers(shared));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var receipts = await new ClusterUnitRunner(cluster.Client, shared).RunAsync(units);
+
+        Assert.Equal(units.Select(u => u.Id), receipts.Select(r => r.UnitId));
+        Assert.Equal(2, receipts.Take(15).Select(r => r.Worker).Distinct().Count()); // both silos took parts
+        foreach (var unit in layers)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(local, unit.ResultPath)), File.ReadAllBytes(Path.Combine(shared, unit.ResultPath)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(local, unit.CentredGramPath)), File.ReadAllBytes(Path.Combine(shared, unit.CentredGramPath)));
+        }
+    }
+
+    [Fact]
     public void A_Unit_Executed_Twice_Writes_The_Same_Bytes_And_Its_Id_Ignores_The_Device()
     {
         using var temp = new TempFolder();
@@ -90,8 +119,8 @@ public class ClusterUnitRunnerTests(ITestOutputHelper output)
         Assert.NotEqual(unit.Id, (unit with { Ssc = Ssc with { Alpha = 30 } }).Id);
         Assert.NotEqual(unit.Id, (unit with { Layer = "other" }).Id);
         Assert.NotEqual(unit.Id, (unit with { InputHash = new string('0', 64) }).Id);
-        Assert.Equal(unit, LayerGraphUnit.FromJson(unit.ToJson()) with { Ssc = unit.Ssc });
-        Assert.Equal(unit.Id, LayerGraphUnit.FromJson(unit.ToJson()).Id);
+        Assert.Equal(unit, (LayerGraphUnit)WorkUnit.FromJson(unit.ToJson()) with { Ssc = unit.Ssc });
+        Assert.Equal(unit.Id, WorkUnit.FromJson(unit.ToJson()).Id);
         var loaded = unit.LoadResult(temp.Path);
         Assert.Equal("layer0", loaded.Layer);
         Assert.Equal(unit.LoadReceipt(temp.Path).Seconds, loaded.Expression.Seconds);

@@ -87,7 +87,29 @@ public class ReproducibilityTests
         Assert.Contains("sha256", e.Message);
     }
 
-    /// <summary>The file's bytes with the values of the wall-clock columns (and only those) blanked.</summary>
+    [Fact]
+    public void Layers_Split_Into_Column_Blocks_Give_The_Same_Graphs_And_Tables()
+    {
+        using var temp = new TempFolder();
+        string whole = temp.File("whole"), split = temp.File("split");
+        var options = Small(3);
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, whole, options);
+        options.ColumnBlocks = 3;
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, split, options);
+
+        AssertSameTables(whole, split, "between one unit per layer and layers split into 3 column blocks");
+        // The units' graphs (the run's graphs/ add the solve's wall-clock seconds).
+        var graphs = Directory.GetFiles(Path.Combine(whole, "units"), "*.graph", SearchOption.AllDirectories);
+        Assert.NotEmpty(graphs);
+        foreach (string graph in graphs)
+            Assert.True(File.ReadAllBytes(graph).SequenceEqual(File.ReadAllBytes(Path.Combine(split, Path.GetRelativePath(whole, graph)))), $"{graph} differs when split");
+        // Each layer was 1 Gram rows unit, 3 code units and the unit that put them together; the table says who did each.
+        string units = File.ReadAllText(Directory.GetFiles(Path.Combine(split, "units"), "units.csv", SearchOption.AllDirectories)[0]);
+        Assert.StartsWith("unit,description,worker,seconds", units);
+        Assert.Contains(", codes 3 of 3\",local,", units);
+        Assert.Contains(", Gram rows 1 of 1\",local,", units);
+    }
+
     /// <summary>Every CSV of run folder <paramref name="a"/> is byte-identical to the same file in <paramref name="b"/>, except timings.csv.</summary>
     internal static void AssertSameTables(string a, string b, string why)
     {

@@ -17,39 +17,46 @@ namespace MLNet.Subspace.Numerics.Ssc;
 /// </remarks>
 internal static class GramSpaceColumns
 {
-    /// <summary>The codes of every column of <paramref name="unitGram"/> (N x N, contiguous, CPU, in <typeparamref name="T"/>).</summary>
+    /// <summary>The codes of columns <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> − 1 of
+    /// <paramref name="unitGram"/> (N x N, contiguous, CPU, in <typeparamref name="T"/>); every column when the range is omitted.
+    /// A column's code does not depend on which others are solved with it, so blocks of columns give the rows of the whole.</summary>
     /// <param name="unitGram">The Gram matrix of unit-length samples (zero samples: zero rows).</param>
     /// <param name="k">Most non-zeros per code, in [1, N − 1].</param>
     /// <param name="residualTolerance">Stop a column once its residual norm is at most this.</param>
-    /// <returns>Row i = the code of sample i; the most steps any column took; converged (always: OMP stops by construction).</returns>
-    public static unsafe (SparseMatrix Codes, int Steps, bool Converged) Solve<T>(Tensor unitGram, int k, double residualTolerance)
+    /// <param name="start">First column solved.</param>
+    /// <param name="count">Columns solved; null: to the last.</param>
+    /// <returns>N x N, row i = the code of sample i (empty outside the range); the most steps any of its columns took; converged
+    /// (always: OMP stops by construction).</returns>
+    public static unsafe (SparseMatrix Codes, int Steps, bool Converged) Solve<T>(Tensor unitGram, int k, double residualTolerance, int start = 0, int? count = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = (int)unitGram.shape[0];
+        int n = (int)unitGram.shape[0], m = count ?? n - start;
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(m, n - start, nameof(count));
         double floor = GramSpace.SquaredNormFloor(unitGram.dtype);
         double stop2 = Math.Max(residualTolerance * residualTolerance, floor);
-        var selected = new int[(long)n * k];
-        var coefficients = new double[(long)n * k];
-        var steps = new int[n];
+        var selected = new int[(long)m * k];
+        var coefficients = new double[(long)m * k];
+        var steps = new int[m];
         fixed (byte* bytes = unitGram.bytes)
         {
             var gram = (IntPtr)bytes;
-            Parallel.For(0, n, () => new Workspace<T>(n, k), (i, _, work) =>
+            Parallel.For(0, m, () => new Workspace<T>(n, k), (j, _, work) =>
             {
-                steps[i] = work.Column((T*)gram, i, floor, stop2, selected.AsSpan(i * k, k), coefficients.AsSpan(i * k, k));
+                steps[j] = work.Column((T*)gram, start + j, floor, stop2, selected.AsSpan(j * k, k), coefficients.AsSpan(j * k, k));
                 return work;
             }, _ => { });
         }
         var rows = new List<int>();
         var cols = new List<int>();
         var vals = new List<double>();
-        for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++)
             for (int s = 0; s < k; s++)
             {
-                double v = coefficients[(long)i * k + s];
+                double v = coefficients[(long)j * k + s];
                 if (v == 0 || !double.IsFinite(v)) continue;
-                rows.Add(i);
-                cols.Add(selected[(long)i * k + s]);
+                rows.Add(start + j);
+                cols.Add(selected[(long)j * k + s]);
                 vals.Add(v);
             }
         return (SparseMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray()), steps.Length == 0 ? 0 : steps.Max(), true);

@@ -94,15 +94,45 @@ public sealed class OmpSolver : SelfExpressionSolver
     /// <returns>The sparse codes and diagnostics.</returns>
     public SelfExpression SolveGram(Tensor gram)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (c, iterations, converged) = SolveOnGram(UnitGram(gram));
+        return new SelfExpression(c, iterations, converged, clock.Elapsed.TotalSeconds, Name);
+    }
+
+    /// <summary>The codes of samples <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> − 1 only, on the
+    /// CPU: the rows of <see cref="SolveGram"/>'s codes on the CPU, bit for bit (each column is solved alone, in a fixed order), so
+    /// blocks of columns solved apart — the coefficient units of a large layer — give the codes of the whole.</summary>
+    /// <param name="gram">N x N, symmetric, finite; not modified.</param>
+    /// <param name="start">First sample.</param>
+    /// <param name="count">Samples, at least 1.</param>
+    /// <returns>N x N codes, empty outside the rows solved; the most greedy steps of those rows.</returns>
+    internal (SparseMatrix Codes, int Steps) SolveGramColumns(Tensor gram, int start, int count)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (Device is { type: not DeviceType.CPU }) throw new InvalidOperationException($"Blocks of columns are solved on the CPU (the greedy steps' loop); this solver's device is {Device}.");
+        var unit = UnitGram(gram).contiguous();
+        int n = (int)unit.shape[0];
+        if (start < 0 || count < 1 || start + count > n)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Expected a block of columns inside [0, {n}). Got start {start}, count {count} instead.");
+        var (codes, steps, _) = unit.dtype == ScalarType.Float64
+            ? GramSpaceColumns.Solve<double>(unit, MaximumNonZeros, ResidualTolerance, start, count)
+            : GramSpaceColumns.Solve<float>(unit, MaximumNonZeros, ResidualTolerance, start, count);
+        return (codes, steps);
+    }
+
+    /// <summary>The unit-length samples' Gram D<sup>-1</sup> G D<sup>-1</sup>, in <see cref="SelfExpressionSolver.DType"/> on the solver's device,
+    /// after checking G's shape, k and the memory, and that every entry is finite.</summary>
+    private Tensor UnitGram(Tensor gram)
+    {
         ArgumentNullException.ThrowIfNull(gram);
         if (gram.dim() != 2 || gram.shape[0] != gram.shape[1] || gram.shape[0] < 2)
             throw new ArgumentException($"Expected the N x N Gram matrix of N >= 2 samples. Got a tensor of shape [{string.Join(", ", gram.shape)}] instead.", nameof(gram));
         int n = (int)gram.shape[0];
         CheckNonZeros(n);
         MemoryBudget.Check($"The {Name} solver on the Gram matrix of N = {n} samples", 2L * n * n * ElementBytes + 3L * n * MaximumNonZeros * 8, MemoryBudget.AvailableBytes(), Suggestion);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         var g = gram.to(DType, Device ?? CPU);
         var bad = isfinite(g).logical_not();
         if (bad.any().item<bool>())
@@ -112,9 +142,7 @@ public sealed class OmpSolver : SelfExpressionSolver
         }
         var norms = g.diagonal().clamp_min(0).sqrt();
         var inverse = where(norms >= UnitLength.SolverFloor, norms.reciprocal(), zeros_like(norms));
-        var unit = g * inverse.unsqueeze(1) * inverse.unsqueeze(0);
-        var (c, iterations, converged) = SolveOnGram(unit);
-        return new SelfExpression(c, iterations, converged, clock.Elapsed.TotalSeconds, Name);
+        return g * inverse.unsqueeze(1) * inverse.unsqueeze(0);
     }
 
     private void CheckNonZeros(int n)

@@ -1,10 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using MLNet.Subspace.Analysis;
 using MLNet.Subspace.Models.Activations;
+using MLNet.Subspace.Numerics;
 using MLNet.Subspace.Numerics.Ssc;
 using static TorchSharp.torch;
 
@@ -20,7 +18,8 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// Paths are relative to the shared folder (every worker may mount it elsewhere). Only this small record travels between
 /// machines, never the matrix. <see cref="SscOptions.Device"/> is not part of a unit: the runner that executes it picks the device.
 /// Cost: the layer's pass (2 N² d flops for X Xᵀ, then the solver from G), plus hashing the 4 N d input bytes once more; the
-/// centred Gram result is 4 N² bytes.
+/// centred Gram result is 4 N² bytes. A large layer solved by OMP from its Gram matrix can be split (<see cref="Parts"/>) so
+/// that several machines share its pass; the unit then only puts its parts' results together, into the same bytes.
 /// </remarks>
 /// <param name="Input">The activation matrix file, relative to the shared folder ('/'-separated).</param>
 /// <param name="InputHash">Its <see cref="ActivationMatrixFile.ContentHash"/>; execution refuses a file whose hash differs.</param>
@@ -28,85 +27,84 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// <param name="Ssc">How to solve and build the graph (its Device is ignored).</param>
 /// <param name="Results">The folder of the result and receipt, relative to the shared folder (an analysis run's is its run
 /// folder's <c>units</c>, so the run folder holds everything); not part of the id.</param>
-public sealed record LayerGraphUnit(string Input, string InputHash, string Layer, SscOptions Ssc, string Results = "units")
+public sealed record LayerGraphUnit(string Input, string InputHash, string Layer, SscOptions Ssc, string Results = "units") : WorkUnit
 {
     /// <summary>Version of the result format and of the id's derivation; a change gives every unit a new id.</summary>
     private const string Kind = "layer-pass/2";
 
-    private static readonly JsonSerializerOptions Wire = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // The torch Device and the derived DType are not options of the unit: the executing runner chooses the device.
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver
-        {
-            Modifiers =
-            {
-                info =>
-                {
-                    if (info.Type != typeof(SscOptions)) return;
-                    for (int i = info.Properties.Count - 1; i >= 0; i--)
-                        if (info.Properties[i].Name is nameof(SscOptions.Device) or nameof(SscOptions.DType)) info.Properties.RemoveAt(i);
-                },
-            },
-        },
-    };
+    /// <summary>Null: the unit makes the layer's pass itself. Otherwise the split its <see cref="Parts"/> were made with: the unit
+    /// then puts their results together. Not part of the id (the result is the same bytes).</summary>
+    public LayerSplit? Split { get; init; }
 
     /// <summary>The stable id: "graph-" and 32 hex digits of SHA-256 over the kind, the input hash, the layer and the options.</summary>
-    public string Id => "graph-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Kind}\n{InputHash}\n{Layer}\n{JsonSerializer.Serialize(Ssc, Wire)}")))[..32];
+    public override string Id => HashId("graph", $"{Kind}\n{InputHash}\n{Layer}\n{JsonSerializer.Serialize(Ssc, Wire)}");
+
+    /// <inheritdoc/>
+    public override string Description => $"layer {Layer}";
 
     /// <summary>The result (the graph, without its wall-clock seconds, so that every execution writes the same bytes), relative to the shared folder.</summary>
+    [JsonIgnore]
     public string ResultPath => $"{Results}/{Id}.graph";
 
     /// <summary>The layer's centred Gram matrix H X Xᵀ H (an N x N <see cref="ActivationMatrixFile"/>, for linear CKA), relative to the
     /// shared folder; written before the graph.</summary>
+    [JsonIgnore]
     public string CentredGramPath => $"{Results}/{Id}.gram.f32";
 
-    /// <summary>The receipt (who computed it, how long it took), relative to the shared folder; written after the result.</summary>
-    public string ReceiptPath => $"{Results}/{Id}.receipt.json";
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> Prerequisites => Split is null ? [] : [.. GramRows().Select(u => u.Id), .. CodeBlocks().Select(u => u.Id)];
 
-    /// <summary>The unit as JSON, the form it travels in.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Wire);
-
-    /// <summary>A unit from <see cref="ToJson"/>.</summary>
-    /// <param name="json">The JSON.</param>
-    /// <exception cref="InvalidDataException">Not a unit's JSON.</exception>
-    public static LayerGraphUnit FromJson(string json)
-    {
-        try
-        {
-            var unit = JsonSerializer.Deserialize<LayerGraphUnit>(json, Wire);
-            if (unit is null || unit.Input is null || unit.InputHash is null || unit.Layer is null || unit.Ssc is null || unit.Results is null)
-                throw new InvalidDataException($"Not a layer-graph unit (a field is missing): {json}");
-            return unit;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Not a layer-graph unit: {e.Message}", e);
-        }
-    }
+    private protected override bool IsComplete => Input is not null && InputHash is not null && Layer is not null && Ssc is not null && Results is not null;
 
     /// <summary>
-    /// Executes the unit: unless its result is already in the shared folder, checks the input's hash, runs the layer's pass
-    /// (<see cref="StreamedEpoch"/>: the Gram matrix, the graph from it, the centred Gram) and writes the centred Gram, the
-    /// graph, then the receipt, each under a temporary name then renamed. Idempotent: a second execution
-    /// writes the same result bytes (or finds the result and only returns its receipt).
+    /// The units that compute this layer on several machines, in the order they may run: the Gram matrix's row blocks
+    /// (<see cref="GramRowsUnit"/>), <paramref name="columnBlocks"/> blocks of codes (<see cref="CodeBlockUnit"/>, each reading the
+    /// whole Gram matrix), then this unit with <see cref="Split"/> set, which puts them together (the same result bytes as the
+    /// unsplit unit). Only OMP solving from the Gram matrix on the CPU splits (its samples' codes are independent; ADMM's and
+    /// EnSC's iterations are not); a unit already done is returned alone.
     /// </summary>
-    /// <param name="sharedFolder">The shared folder, as this machine sees it.</param>
-    /// <param name="worker">Who executes it (a silo's name, or "local"), recorded in the receipt.</param>
-    /// <param name="device">Torch device of the dense work; null is the CPU.</param>
-    /// <returns>The receipt of the execution that wrote the result.</returns>
-    /// <exception cref="InvalidDataException">The input is missing, not an activation matrix, or its content hash differs.</exception>
-    public UnitReceipt Execute(string sharedFolder, string worker, Device? device = null)
+    /// <param name="sharedFolder">The shared folder (the input's header gives N).</param>
+    /// <param name="columnBlocks">Blocks of samples' codes, 2 or more (at most N; fewer when ⌈N / blocks⌉-sized blocks need fewer).</param>
+    /// <exception cref="ArgumentException">The options do not split (not OMP from the Gram matrix), or the block count is out of range.</exception>
+    /// <remarks>Costs: each Gram row block 2 b (N − start) d flops and one read of the input; each code block reads the
+    /// (T + 1) / 2T N² stored Gram entries of T row blocks and solves its b samples (O(b k² N)); the layer unit reads them all once more.
+    /// The Gram row results are deleted once the layer is put together.</remarks>
+    public IReadOnlyList<WorkUnit> Parts(string sharedFolder, int columnBlocks)
+    {
+        ArgumentNullException.ThrowIfNull(sharedFolder);
+        if (!Ssc.SolvesFromGram)
+            throw new ArgumentException($"Layer {Layer}: only the omp solver solving from the Gram matrix splits into column blocks (its samples' codes are independent); these options use the {Ssc.Solver} solver{(Ssc.ProjectedDimension is null ? "" : " with a random projection")}{(Ssc.GramSpace == false ? " without Gram space" : "")}.", nameof(columnBlocks));
+        if (IsDone(sharedFolder)) return [this];
+        var (n, _) = ActivationMatrixFile.Shape(Resolve(sharedFolder, Input));
+        if (columnBlocks < 2 || columnBlocks > n)
+            throw new ArgumentOutOfRangeException(nameof(columnBlocks), columnBlocks, $"Layer {Layer}: column blocks must be in [2, N] = [2, {n}]. Got {columnBlocks} instead.");
+        var split = this with { Split = LayerSplit.Of(n, columnBlocks) };
+        return [.. split.GramRows(), .. split.CodeBlocks(), split];
+    }
+
+    /// <summary>The Gram row-block units of <see cref="Split"/>.</summary>
+    internal IReadOnlyList<GramRowsUnit> GramRows()
+        => Enumerable.Range(0, Split!.GramRowBlocks).Select(b => new GramRowsUnit(Input, InputHash, Layer, Ssc.UseDouble, b, Split.Samples, Results)).ToList();
+
+    /// <summary>The code-block units of <see cref="Split"/>.</summary>
+    internal IReadOnlyList<CodeBlockUnit> CodeBlocks()
+        => Enumerable.Range(0, Split!.ColumnBlocks).Select(b => new CodeBlockUnit(this with { Split = null }, b, Split.ColumnBlocks, Split.Samples)).ToList();
+
+    /// <summary>
+    /// Executes the unit: unless its result is already in the shared folder, either runs the layer's pass (<see cref="StreamedEpoch"/>:
+    /// the Gram matrix, the graph from it, the centred Gram) after checking the input's hash, or, with <see cref="Split"/>, puts its
+    /// done parts together; writes the centred Gram, the graph, then the receipt, each under a temporary name then renamed.
+    /// Idempotent: a second execution writes the same result bytes (or finds the result and only returns its receipt).
+    /// </summary>
+    /// <inheritdoc/>
+    public override UnitReceipt Execute(string sharedFolder, string worker, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(sharedFolder);
         ArgumentNullException.ThrowIfNull(worker);
         string result = Resolve(sharedFolder, ResultPath), receipt = Resolve(sharedFolder, ReceiptPath);
         if (IsDone(sharedFolder)) return UnitReceipt.Load(receipt);
-        string input = Resolve(sharedFolder, Input);
-        if (!File.Exists(input)) throw new InvalidDataException($"Unit {Id}: its input {input} does not exist (is the shared folder '{sharedFolder}' the one the client wrote to?).");
-        string hash = ActivationMatrixFile.ContentHash(input);
-        if (hash != InputHash) throw new InvalidDataException($"Unit {Id}: its input {input} has content hash {hash}, not the unit's {InputHash}; the file changed since the unit was made.");
+        if (Split is not null) return Assemble(sharedFolder, worker);
+        string input = CheckedInput(sharedFolder, Input, InputHash);
         string gram = Resolve(sharedFolder, CentredGramPath);
         Directory.CreateDirectory(Path.GetDirectoryName(result)!);
         // The layer's pass of every analysis run: the graph, and the centred Gram that linear CKA reads.
@@ -114,6 +112,35 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         LayerGraphStore.Save(result, graph with { Expression = graph.Expression with { Seconds = 0 } });
         var done = new UnitReceipt(Id, worker, seconds.Graph, graph.Expression.Iterations, graph.Expression.Converged, seconds.Read, seconds.Gram, seconds.CentredGram);
         done.Save(receipt);
+        return done;
+    }
+
+    /// <summary>The layer from its parts: the Gram matrix from its row blocks, the codes from their blocks, then the graph and the
+    /// centred Gram as the layer's pass makes them. The receipt sums the parts' seconds (their workers are in their own receipts).</summary>
+    private UnitReceipt Assemble(string sharedFolder, string worker)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var rows = GramRows();
+        var blocks = CodeBlocks();
+        var missing = rows.Cast<WorkUnit>().Concat(blocks).FirstOrDefault(u => !u.IsDone(sharedFolder));
+        if (missing is not null)
+            throw new InvalidOperationException($"Unit {Id} ({Description}) puts its parts together, but part {missing.Id} ({missing.Description}) is not done; run its parts first (they are its prerequisites).");
+        var (n, d) = ActivationMatrixFile.Shape(Resolve(sharedFolder, Input));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var gram = GramRowsUnit.Assemble(sharedFolder, rows, Ssc.DType, $"Putting layer '{Layer}' together (N = {n})", extraElements: (long)n * n);
+        var codes = blocks.Select(b => b.LoadCodes(sharedFolder)).ToList();
+        var expression = new SelfExpression(CodeBlockUnit.Stack(n, codes.Select(c => c.Codes)), codes.Max(c => c.Steps), true, 0, "omp");
+        double read = clock.Elapsed.TotalSeconds;
+        string result = Resolve(sharedFolder, ResultPath), centred = Resolve(sharedFolder, CentredGramPath);
+        var graph = StreamedEpoch.Finish(gram, expression, Layer, d, Ssc, centred);
+        LayerGraphStore.Save(result, graph);
+        var partReceipts = rows.Cast<WorkUnit>().Concat(blocks).Select(u => u.LoadReceipt(sharedFolder)).ToList();
+        var done = new UnitReceipt(Id, worker, partReceipts.Sum(r => r.Seconds), expression.Iterations, true,
+            partReceipts.Sum(r => r.ReadSeconds) + read, partReceipts.Sum(r => r.GramSeconds), clock.Elapsed.TotalSeconds - read);
+        done.Save(Resolve(sharedFolder, ReceiptPath));
+        // The Gram rows (up to 5/8 of 4 N² bytes each layer in float32) are not needed once the layer is done; their receipts stay.
+        foreach (var part in rows) File.Delete(Resolve(sharedFolder, part.ResultPath));
         return done;
     }
 
@@ -128,21 +155,8 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         return graph with { Expression = graph.Expression with { Seconds = UnitReceipt.Load(receipt).Seconds } };
     }
 
-    /// <summary>The receipt of a done unit.</summary>
-    /// <param name="sharedFolder">The shared folder.</param>
-    public UnitReceipt LoadReceipt(string sharedFolder) => UnitReceipt.Load(Resolve(sharedFolder, ReceiptPath));
-
     /// <summary>Whether the centred Gram, the result and its receipt are in the shared folder.</summary>
     /// <param name="sharedFolder">The shared folder.</param>
-    public bool IsDone(string sharedFolder)
+    public override bool IsDone(string sharedFolder)
         => File.Exists(Resolve(sharedFolder, CentredGramPath)) && File.Exists(Resolve(sharedFolder, ResultPath)) && File.Exists(Resolve(sharedFolder, ReceiptPath));
-
-    /// <summary>A path relative to the shared folder, checked to stay inside it.</summary>
-    internal static string Resolve(string sharedFolder, string relative)
-    {
-        string root = Path.GetFullPath(sharedFolder), full = Path.GetFullPath(Path.Combine(root, relative));
-        if (Path.IsPathRooted(relative) || !full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new InvalidDataException($"The unit path '{relative}' must be relative to the shared folder and stay inside it.");
-        return full;
-    }
 }

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.Subspace.Pipeline.Units;
 
-/// <summary>Executes units one after the other in this process (what a run without a cluster uses).</summary>
+/// <summary>Executes units one after the other in this process, in the order given (what a run without a cluster uses).</summary>
 /// <param name="sharedFolder">The folder the units' paths are relative to.</param>
 /// <param name="device">Torch device of the dense work; null is the CPU.</param>
 public sealed class LocalUnitRunner(string sharedFolder, Device? device = null) : IUnitRunner
@@ -14,9 +14,9 @@ public sealed class LocalUnitRunner(string sharedFolder, Device? device = null) 
     public string SharedFolder { get; } = Path.GetFullPath(sharedFolder ?? throw new ArgumentNullException(nameof(sharedFolder)));
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<UnitReceipt>> RunAsync(IReadOnlyList<LayerGraphUnit> units, IProgress<UnitReceipt>? progress = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UnitReceipt>> RunAsync(IReadOnlyList<WorkUnit> units, IProgress<UnitReceipt>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(units);
+        UnitOrder.Check(units, SharedFolder);
         var receipts = new List<UnitReceipt>(units.Count);
         foreach (var unit in units)
         {
