@@ -22,7 +22,7 @@ internal static partial class CliErrors
         ["ProbesPerClass"] = "--probes-per-class", ["SettlingThreshold"] = "--settle-threshold", ["Epochs"] = "--epochs",
         ["TrainingFraction"] = "--fraction", ["LearningRate"] = "--lr", ["BatchSize"] = "--batch", ["Layers"] = "--layer", ["SnapshotFolder"] = "--out",
         ["Ridge"] = "--ridge", ["Keep"] = "--keep", ["K"] = "--k",
-        ["MaxBlocks"] = "--max-blocks", ["Permutations"] = "--permutations", ["Significance"] = "--significance",
+        ["MaxBlocks"] = "--max-blocks", ["Permutations"] = "--permutations", ["Significance"] = "--significance", ["ColumnBlocks"] = "--column-blocks",
     };
 
     /// <summary>Whether <paramref name="e"/> is bad input (named by its message) rather than a bug.</summary>

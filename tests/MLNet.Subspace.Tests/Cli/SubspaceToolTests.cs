@@ -68,6 +68,8 @@ public class SubspaceToolTests
     [InlineData("demo --probes-per-class 100000 --out run", "100000")]
     [InlineData("demo --layer nope --out run", "'nope'")]
     [InlineData("demo --epochs 0 --out run", "--epochs")]
+    [InlineData("demo --column-blocks 0 --out run", "--column-blocks")]
+    [InlineData("demo --column-blocks 3 --solver admm --out run", "The '--column-blocks' option (3) splits a layer's codes into blocks, which only the omp solver")]
     [InlineData("demo --fraction 1.5 --out run", "--fraction")]
     [InlineData("demo --lr -1 --out run", "--lr")]
     [InlineData("demo --settle-threshold 2 --out run", "--settle-threshold")]

@@ -123,7 +123,7 @@ public partial class WorkerProcessTests
     [GeneratedRegex(@"^worker (\S+) ready")]
     private static partial Regex ReadyLine();
 
-    [GeneratedRegex(@"unit (graph-[0-9a-f]+) \(\S+\) started")]
+    [GeneratedRegex(@"unit ((?:graph|gram|codes)-[0-9a-f]+) \(.+?\) started")]
     private static partial Regex StartedLine();
 
     /// <summary>A <c>subspace worker</c> process and the lines it printed.</summary>
