@@ -2,6 +2,9 @@
 //   trivial CONFIG SHARED COUNT : COUNT distinct tiny units (N = 4, d = 3, OMP) through the local runner, then the cluster's
 //                                 (fresh folders each), one JSON line per side: units per second.
 //   cost SHARED N D SOLVER      : one unit of N points on 10 random 8-dimensional subspaces of R^D, executed in this process.
+//   split CONFIG SHARED N D B   : one such OMP layer executed whole in this process, then split into its Gram row blocks and
+//                                 B blocks of codes (LayerGraphUnit.Parts) in this process, then the same parts through the
+//                                 cluster; one JSON line per side, and whether the results are byte-identical to the whole.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -43,8 +46,35 @@ switch (args[0])
         Console.WriteLine(JsonSerializer.Serialize(new { side = "cost", n, d, solver = args[4], solve_s = receipt.Seconds, unit_s = clock.Elapsed.TotalSeconds, load = Load() }));
         break;
     }
+    case "split":
+    {
+        string config = args[1], shared = args[2];
+        int n = int.Parse(args[3], inv), d = int.Parse(args[4], inv), blocks = int.Parse(args[5], inv);
+        var ssc = new SscOptions { Solver = SscSolver.Omp };
+        var whole = Units(Path.Combine(shared, $"split-whole-{n}-{d}"), 1, n, d, ssc)[0];
+        var clock = Stopwatch.StartNew();
+        var receipt = whole.Execute(shared, LocalUnitRunner.WorkerName);
+        Console.WriteLine(JsonSerializer.Serialize(new { side = "split-whole", n, d, seconds = clock.Elapsed.TotalSeconds, gram_s = receipt.GramSeconds, solve_s = receipt.Seconds, load = Load() }));
+        using var client = await SubspaceCluster.ConnectAsync(SubspaceCluster.LoadConfiguration(config));
+        foreach (var side in new[] { "local", "cluster" })
+        {
+            var layer = Units(Path.Combine(shared, $"split-{side}-{n}-{d}"), 1, n, d, ssc)[0];
+            var parts = layer.Parts(shared, blocks);
+            IUnitRunner runner = side == "local" ? new LocalUnitRunner(shared) : new ClusterUnitRunner(SubspaceCluster.Client(client), shared);
+            clock.Restart();
+            var receipts = await runner.RunAsync(parts);
+            double seconds = clock.Elapsed.TotalSeconds;
+            bool same = File.ReadAllBytes(Path.Combine(shared, whole.ResultPath)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(shared, layer.ResultPath)))
+                && File.ReadAllBytes(Path.Combine(shared, whole.CentredGramPath)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(shared, layer.CentredGramPath)));
+            var kinds = parts.Zip(receipts).GroupBy(p => p.First.GetType().Name)
+                .ToDictionary(g => g.Key, g => new { units = g.Count(), read_s = g.Sum(p => p.Second.ReadSeconds), gram_s = g.Sum(p => p.Second.GramSeconds), solve_s = g.Sum(p => p.Second.Seconds), centred_s = g.Sum(p => p.Second.CentredGramSeconds) });
+            Console.WriteLine(JsonSerializer.Serialize(new { side = $"split-{side}", n, d, blocks, seconds, identical_to_whole = same, per_kind = kinds,
+                per_worker = receipts.GroupBy(r => r.Worker).ToDictionary(g => g.Key, g => g.Count()), load = Load() }));
+        }
+        break;
+    }
     default:
-        throw new ArgumentException($"Unknown mode {args[0]}: trivial or cost.");
+        throw new ArgumentException($"Unknown mode {args[0]}: trivial, cost or split.");
 }
 
 // Units relative to `shared` (the folder's parent): distinct inputs, so each unit has its own id and is executed.

@@ -26,16 +26,19 @@ public sealed record CodeBlockUnit(LayerGraphUnit LayerUnit, int Block, int Bloc
     public override string Results { get; init; } = LayerUnit?.Results!;
 
     /// <summary>"codes-" and 32 hex digits of SHA-256 over the kind, the layer unit's id, the block, the blocks and N.</summary>
+    [JsonIgnore]
     public override string Id => HashId("codes", $"{Kind}\n{LayerUnit.Id}\n{Block}\n{Blocks}\n{Samples}");
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Description => $"layer {LayerUnit.Layer}, codes {Block + 1} of {Blocks}";
 
     /// <summary>The block's codes (N x N, its rows only, and its most greedy steps), relative to the shared folder.</summary>
     [JsonIgnore]
-    public string ResultPath => $"{Results}/{Id}.codes";
+    public override string ResultPath => $"{Results}/{Id}.codes";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override IReadOnlyList<string> Prerequisites => GramRows().Select(u => u.Id).ToList();
 
     private protected override bool IsComplete => LayerUnit is not null && Results is not null;
@@ -44,17 +47,10 @@ public sealed record CodeBlockUnit(LayerGraphUnit LayerUnit, int Block, int Bloc
 
     private LayerSplit Split => new(Samples, Blocks);
 
-    /// <inheritdoc/>
-    public override bool IsDone(string sharedFolder) => File.Exists(Resolve(sharedFolder, ResultPath)) && File.Exists(Resolve(sharedFolder, ReceiptPath));
-
-    /// <summary>Puts the layer's Gram matrix together from its rows, solves this block's samples and writes their codes, then the receipt.</summary>
-    /// <inheritdoc/>
-    public override UnitReceipt Execute(string sharedFolder, string worker, Device? device = null)
+    /// <summary>Puts the layer's Gram matrix together from its rows, solves this block's samples (on the CPU) and writes their codes.</summary>
+    private protected override UnitReceipt Compute(string sharedFolder, string worker, Device? device)
     {
-        ArgumentNullException.ThrowIfNull(sharedFolder);
-        ArgumentNullException.ThrowIfNull(worker);
-        string result = Resolve(sharedFolder, ResultPath), receipt = Resolve(sharedFolder, ReceiptPath);
-        if (IsDone(sharedFolder)) return UnitReceipt.Load(receipt);
+        string result = Resolve(sharedFolder, ResultPath);
         Split.Validate();
         var rows = GramRows();
         var missing = rows.FirstOrDefault(u => !u.IsDone(sharedFolder));
@@ -70,7 +66,6 @@ public sealed record CodeBlockUnit(LayerGraphUnit LayerUnit, int Block, int Bloc
         double read = clock.Elapsed.TotalSeconds;
         var (codes, steps) = solver.SolveGramColumns(gram, start, count);
         double solve = clock.Elapsed.TotalSeconds - read;
-        Directory.CreateDirectory(Path.GetDirectoryName(result)!);
         IO.AtomicFile.Write(result, stream =>
         {
             using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -78,9 +73,7 @@ public sealed record CodeBlockUnit(LayerGraphUnit LayerUnit, int Block, int Bloc
             w.Write(steps);
             codes.Write(w);
         });
-        var done = new UnitReceipt(Id, worker, solve, steps, true, read, 0, 0);
-        done.Save(receipt);
-        return done;
+        return new UnitReceipt(Id, worker, solve, steps, true, read, 0, 0);
     }
 
     /// <summary>The block's codes and its most greedy steps.</summary>

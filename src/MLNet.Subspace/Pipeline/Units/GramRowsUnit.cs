@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Torch;
 using static TorchSharp.torch;
@@ -24,28 +25,23 @@ public sealed record GramRowsUnit(string Input, string InputHash, string Layer, 
     private const string Magic = "MLNSGR01";
 
     /// <summary>"gram-" and 32 hex digits of SHA-256 over the kind, the input hash, the precision, the block and N.</summary>
+    [JsonIgnore]
     public override string Id => HashId("gram", $"{Kind}\n{InputHash}\n{(UseDouble ? "float64" : "float32")}\n{Block}\n{Samples}");
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Description => $"layer {Layer}, Gram rows {Block + 1} of {StreamedEpoch.GramBlocks(Samples)}";
 
     /// <summary>The row block, relative to the shared folder.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string ResultPath => $"{Results}/{Id}.rows";
+    [JsonIgnore]
+    public override string ResultPath => $"{Results}/{Id}.rows";
 
     private protected override bool IsComplete => Input is not null && InputHash is not null && Layer is not null && Results is not null;
 
-    /// <inheritdoc/>
-    public override bool IsDone(string sharedFolder) => File.Exists(Resolve(sharedFolder, ResultPath)) && File.Exists(Resolve(sharedFolder, ReceiptPath));
-
-    /// <summary>Computes the row block (on <paramref name="device"/>) and writes it, then the receipt.</summary>
-    /// <inheritdoc/>
-    public override UnitReceipt Execute(string sharedFolder, string worker, Device? device = null)
+    /// <summary>Computes the row block (on <paramref name="device"/>) and writes it.</summary>
+    private protected override UnitReceipt Compute(string sharedFolder, string worker, Device? device)
     {
-        ArgumentNullException.ThrowIfNull(sharedFolder);
-        ArgumentNullException.ThrowIfNull(worker);
-        string result = Resolve(sharedFolder, ResultPath), receipt = Resolve(sharedFolder, ReceiptPath);
-        if (IsDone(sharedFolder)) return UnitReceipt.Load(receipt);
+        string result = Resolve(sharedFolder, ResultPath);
         string input = CheckedInput(sharedFolder, Input, InputHash);
         var (n, d) = ActivationMatrixFile.Shape(input);
         if (n != Samples) throw new InvalidDataException($"Unit {Id} ({Description}): its input {input} has {n} rows, not the unit's {Samples}.");
@@ -53,7 +49,6 @@ public sealed record GramRowsUnit(string Input, string InputHash, string Layer, 
         long elementBytes = UseDouble ? 8 : 4;
         MemoryBudget.Check($"The Gram rows {Block + 1} of layer '{Layer}' (N = {n}, d = {d})", elementBytes * ((long)n * d + rows * (n - start)) + 4L * n * d,
             MemoryBudget.AvailableBytes(), "Use fewer probe inputs (ProbesPerClass).");
-        Directory.CreateDirectory(Path.GetDirectoryName(result)!);
         MemoryBudget.CheckDisk($"The Gram rows {Block + 1} of layer '{Layer}'", Path.GetDirectoryName(result)!, elementBytes * rows * (n - start), "Free disk space in the shared folder.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -72,9 +67,7 @@ public sealed record GramRowsUnit(string Input, string InputHash, string Layer, 
             long chunk = Chunk(block.shape[1], elementBytes);
             for (long at = 0; at < block.shape[0]; at += chunk) w.Write(block.narrow(0, at, Math.Min(chunk, block.shape[0] - at)).bytes);
         });
-        var done = new UnitReceipt(Id, worker, 0, 0, true, read, product, 0);
-        done.Save(receipt);
-        return done;
+        return new UnitReceipt(Id, worker, 0, 0, true, read, product, 0);
     }
 
     /// <summary>The row block's stored values as a CPU tensor.</summary>

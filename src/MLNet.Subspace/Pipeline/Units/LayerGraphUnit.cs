@@ -37,14 +37,16 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     public LayerSplit? Split { get; init; }
 
     /// <summary>The stable id: "graph-" and 32 hex digits of SHA-256 over the kind, the input hash, the layer and the options.</summary>
+    [JsonIgnore]
     public override string Id => HashId("graph", $"{Kind}\n{InputHash}\n{Layer}\n{JsonSerializer.Serialize(Ssc, Wire)}");
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Description => $"layer {Layer}";
 
     /// <summary>The result (the graph, without its wall-clock seconds, so that every execution writes the same bytes), relative to the shared folder.</summary>
     [JsonIgnore]
-    public string ResultPath => $"{Results}/{Id}.graph";
+    public override string ResultPath => $"{Results}/{Id}.graph";
 
     /// <summary>The layer's centred Gram matrix H X Xᵀ H (an N x N <see cref="ActivationMatrixFile"/>, for linear CKA), relative to the
     /// shared folder; written before the graph.</summary>
@@ -52,6 +54,7 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     public string CentredGramPath => $"{Results}/{Id}.gram.f32";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override IReadOnlyList<string> Prerequisites => Split is null ? [] : [.. GramRows().Select(u => u.Id), .. CodeBlocks().Select(u => u.Id)];
 
     private protected override bool IsComplete => Input is not null && InputHash is not null && Layer is not null && Ssc is not null && Results is not null;
@@ -90,33 +93,21 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     internal IReadOnlyList<CodeBlockUnit> CodeBlocks()
         => Enumerable.Range(0, Split!.ColumnBlocks).Select(b => new CodeBlockUnit(this with { Split = null }, b, Split.ColumnBlocks, Split.Samples)).ToList();
 
-    /// <summary>
-    /// Executes the unit: unless its result is already in the shared folder, either runs the layer's pass (<see cref="StreamedEpoch"/>:
-    /// the Gram matrix, the graph from it, the centred Gram) after checking the input's hash, or, with <see cref="Split"/>, puts its
-    /// done parts together; writes the centred Gram, the graph, then the receipt, each under a temporary name then renamed.
-    /// Idempotent: a second execution writes the same result bytes (or finds the result and only returns its receipt).
-    /// </summary>
-    /// <inheritdoc/>
-    public override UnitReceipt Execute(string sharedFolder, string worker, Device? device = null)
+    /// <summary>Either runs the layer's pass (<see cref="StreamedEpoch"/>: the Gram matrix, the graph from it, the centred Gram)
+    /// after checking the input's hash, or, with <see cref="Split"/>, puts its done parts together; writes the centred Gram, then the graph.</summary>
+    private protected override UnitReceipt Compute(string sharedFolder, string worker, Device? device)
     {
-        ArgumentNullException.ThrowIfNull(sharedFolder);
-        ArgumentNullException.ThrowIfNull(worker);
-        string result = Resolve(sharedFolder, ResultPath), receipt = Resolve(sharedFolder, ReceiptPath);
-        if (IsDone(sharedFolder)) return UnitReceipt.Load(receipt);
         if (Split is not null) return Assemble(sharedFolder, worker);
         string input = CheckedInput(sharedFolder, Input, InputHash);
-        string gram = Resolve(sharedFolder, CentredGramPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(result)!);
         // The layer's pass of every analysis run: the graph, and the centred Gram that linear CKA reads.
-        var (graph, seconds) = StreamedEpoch.Layer(input, Layer, Ssc with { Device = device }, gram);
-        LayerGraphStore.Save(result, graph with { Expression = graph.Expression with { Seconds = 0 } });
-        var done = new UnitReceipt(Id, worker, seconds.Graph, graph.Expression.Iterations, graph.Expression.Converged, seconds.Read, seconds.Gram, seconds.CentredGram);
-        done.Save(receipt);
-        return done;
+        var (graph, seconds) = StreamedEpoch.Layer(input, Layer, Ssc with { Device = device }, Resolve(sharedFolder, CentredGramPath));
+        LayerGraphStore.Save(Resolve(sharedFolder, ResultPath), graph with { Expression = graph.Expression with { Seconds = 0 } });
+        return new UnitReceipt(Id, worker, seconds.Graph, graph.Expression.Iterations, graph.Expression.Converged, seconds.Read, seconds.Gram, seconds.CentredGram);
     }
 
     /// <summary>The layer from its parts: the Gram matrix from its row blocks, the codes from their blocks, then the graph and the
-    /// centred Gram as the layer's pass makes them. The receipt sums the parts' seconds (their workers are in their own receipts).</summary>
+    /// centred Gram as the layer's pass makes them. The receipt sums the parts' seconds (their workers are in their own receipts).
+    /// The Gram rows (up to 5/8 of 4 N² bytes a layer in float32) are deleted once the layer's result is written, their receipts kept.</summary>
     private UnitReceipt Assemble(string sharedFolder, string worker)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -136,12 +127,9 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         var graph = StreamedEpoch.Finish(gram, expression, Layer, d, Ssc, centred);
         LayerGraphStore.Save(result, graph);
         var partReceipts = rows.Cast<WorkUnit>().Concat(blocks).Select(u => u.LoadReceipt(sharedFolder)).ToList();
-        var done = new UnitReceipt(Id, worker, partReceipts.Sum(r => r.Seconds), expression.Iterations, true,
-            partReceipts.Sum(r => r.ReadSeconds) + read, partReceipts.Sum(r => r.GramSeconds), clock.Elapsed.TotalSeconds - read);
-        done.Save(Resolve(sharedFolder, ReceiptPath));
-        // The Gram rows (up to 5/8 of 4 N² bytes each layer in float32) are not needed once the layer is done; their receipts stay.
         foreach (var part in rows) File.Delete(Resolve(sharedFolder, part.ResultPath));
-        return done;
+        return new UnitReceipt(Id, worker, partReceipts.Sum(r => r.Seconds), expression.Iterations, true,
+            partReceipts.Sum(r => r.ReadSeconds) + read, partReceipts.Sum(r => r.GramSeconds), clock.Elapsed.TotalSeconds - read);
     }
 
     /// <summary>The graph of a done unit, its solve seconds taken from the receipt.</summary>

@@ -63,18 +63,35 @@ public abstract record WorkUnit
     [JsonIgnore]
     public string ReceiptPath => $"{Results}/{Id}.receipt.json";
 
+    /// <summary>The result, relative to the shared folder.</summary>
+    [JsonIgnore]
+    public abstract string ResultPath { get; }
+
     /// <summary>Whether the result and its receipt are in the shared folder.</summary>
     /// <param name="sharedFolder">The shared folder, as this machine sees it.</param>
-    public abstract bool IsDone(string sharedFolder);
+    public virtual bool IsDone(string sharedFolder) => File.Exists(Resolve(sharedFolder, ResultPath)) && File.Exists(Resolve(sharedFolder, ReceiptPath));
 
     /// <summary>Executes the unit unless its result is already in the shared folder, writing each file under a temporary name then
-    /// renaming it; idempotent (a second execution writes the same result bytes).</summary>
+    /// renaming it, the receipt last; idempotent (a second execution writes the same result bytes, or finds the result and only
+    /// returns its receipt).</summary>
     /// <param name="sharedFolder">The shared folder, as this machine sees it.</param>
     /// <param name="worker">Who executes it (a silo's name, or "local"), recorded in the receipt.</param>
     /// <param name="device">Torch device of the dense work; null is the CPU.</param>
     /// <returns>The receipt of the execution that wrote the result.</returns>
     /// <exception cref="InvalidDataException">An input is missing, or its content hash differs from the unit's.</exception>
-    public abstract UnitReceipt Execute(string sharedFolder, string worker, Device? device = null);
+    public UnitReceipt Execute(string sharedFolder, string worker, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(sharedFolder);
+        ArgumentNullException.ThrowIfNull(worker);
+        if (IsDone(sharedFolder)) return LoadReceipt(sharedFolder);
+        Directory.CreateDirectory(Path.GetDirectoryName(Resolve(sharedFolder, ResultPath))!);
+        var receipt = Compute(sharedFolder, worker, device);
+        receipt.Save(Resolve(sharedFolder, ReceiptPath));
+        return receipt;
+    }
+
+    /// <summary>The unit's work: writes its result (its folder exists) and returns the receipt that <see cref="Execute"/> then writes.</summary>
+    private protected abstract UnitReceipt Compute(string sharedFolder, string worker, Device? device);
 
     /// <summary>The receipt of a done unit.</summary>
     /// <param name="sharedFolder">The shared folder.</param>
