@@ -300,23 +300,41 @@ public static class AnalysisRun
             graphs.Add(unit.LoadResult(runner.SharedFolder));
             File.Move(Path.Combine(runner.SharedFolder, unit.CentredGramPath), GramPath(run, epoch, l), overwrite: true);
             var r = receipts[units.Count - layers + l];
+            WriteGramHash(GramPath(run, epoch, l), r.CentredGramHash);
             string at = $"epoch {epoch}, {files.LayerNames[l]}";
             phases.AddRange([($"{at}: read", r.ReadSeconds), ($"{at}: Gram X X^T", r.GramSeconds), ($"{at}: SSC graph", r.Seconds), ($"{at}: centred Gram written", r.CentredGramSeconds)]);
         }
+        // The epoch's linear CKA (and to the final epoch) as units too: row blocks of the centred-Gram files, one unit unless split.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var grams = Enumerable.Range(0, layers).Select(l => GramPath(run, epoch, l)).ToList();
+        if (finalEpoch is int f) grams.AddRange(Enumerable.Range(0, layers).Select(l => GramPath(run, f, l)));
+        var cka = CkaRowsUnit.Plan(grams.Select(g => SharedPath(runner, g)).ToList(), grams.Select(ReadGramHash).ToList(), files.Outputs.Count, columnBlocks, results);
+        var ckaReceipts = runner.RunAsync(cka, null, cancellationToken).GetAwaiter().GetResult();
+        var (linear, toFinal) = StreamedEpoch.Cka(CkaRowsUnit.Products(runner.SharedFolder, cka), files.LayerNames, finalEpoch is not null);
         // Who computed what: the receipts stay beside the graphs; this table indexes them.
+        var all = units.Concat<WorkUnit>(cka).ToList();
+        var allReceipts = receipts.Concat(ckaReceipts).ToList();
         IO.AtomicFile.WriteAllText(Path.Combine(runner.SharedFolder, results, "units.csv"), w =>
         {
             w.WriteLine("unit,description,worker,seconds");
-            for (int u = 0; u < units.Count; u++)
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{units[u].Id},{Quoted(units[u].Description)},{receipts[u].Worker},{receipts[u].Seconds:0.###}"));
+            for (int u = 0; u < all.Count; u++)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all[u].Id},{Quoted(all[u].Description)},{allReceipts[u].Worker},{allReceipts[u].Seconds:0.###}"));
         });
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var grams = Enumerable.Range(0, layers).Select(l => GramPath(run, epoch, l)).ToList();
-        var finalGrams = finalEpoch is int f ? Enumerable.Range(0, layers).Select(l => GramPath(run, f, l)).ToList() : null;
-        var (linear, toFinal) = StreamedEpoch.Cka(grams, finalGrams, files.LayerNames, files.Outputs.Count);
         if (finalEpoch is not null) DeleteFolder(Path.GetDirectoryName(grams[0])!);
         phases.Add(($"epoch {epoch}: linear CKA (L x L and to the final epoch)", clock.Elapsed.TotalSeconds));
         return new EpochResult(files.Outputs, graphs, linear, toFinal, phases);
+    }
+
+    /// <summary>Records a centred-Gram file's content hash beside it (the CKA units are named by it; the final epoch's files are
+    /// read by every other epoch, also after a resume).</summary>
+    private static void WriteGramHash(string gram, string? hash)
+        => IO.AtomicFile.WriteAllText(gram + ".sha256", w => w.Write(hash ?? ActivationMatrixFile.ContentHash(gram)));
+
+    /// <summary>A centred-Gram file's content hash, from beside it; computed (and recorded) where it is missing.</summary>
+    private static string ReadGramHash(string gram)
+    {
+        if (!File.Exists(gram + ".sha256")) WriteGramHash(gram, null);
+        return File.ReadAllText(gram + ".sha256").Trim();
     }
 
     /// <summary>A CSV field in quotes (a description holds commas).</summary>

@@ -26,6 +26,12 @@ internal static class StreamedEpoch
     /// <param name="CentredGram">Centring the Gram matrix and writing it.</param>
     public sealed record LayerPassSeconds(double Read, double Gram, double Graph, double CentredGram);
 
+    /// <summary>The result of one layer's pass.</summary>
+    /// <param name="Graph">The layer's graph.</param>
+    /// <param name="Seconds">The wall-clock seconds of its phases.</param>
+    /// <param name="CentredGramHash">The content hash of the centred Gram file written (<see cref="ActivationMatrixFile.ContentHash"/>).</param>
+    public sealed record LayerPass(LayerGraph Graph, LayerPassSeconds Seconds, string CentredGramHash);
+
     /// <summary>Row blocks of the centred-Gram files are read this many bytes (as float64) at a time.</summary>
     private const long BlockBytes = 256L << 20;
 
@@ -36,7 +42,7 @@ internal static class StreamedEpoch
     /// <param name="centredGram">Where the N x N centred Gram H X Xᵀ H goes (float32).</param>
     /// <returns>The graph, and the wall-clock seconds of the pass's phases (reading the file, the Gram product, the graph, the
     /// centred Gram written).</returns>
-    public static (LayerGraph Graph, LayerPassSeconds Seconds) Layer(string activations, string layer, SscOptions ssc, string centredGram)
+    public static LayerPass Layer(string activations, string layer, SscOptions ssc, string centredGram)
     {
         var (n, d) = ActivationMatrixFile.Shape(activations);
         long elementBytes = ssc.UseDouble ? 8 : 4;
@@ -55,8 +61,8 @@ internal static class StreamedEpoch
         double product = Lap(clock);
         var (expression, graph) = ssc.BuildGraphFromGram(gram, () => x);
         double solve = Lap(clock);
-        WriteCentred(gram, centredGram);
-        return (new LayerGraph(layer, d, graph, expression), new LayerPassSeconds(read, product, solve, Lap(clock)));
+        string hash = WriteCentred(gram, centredGram);
+        return new LayerPass(new LayerGraph(layer, d, graph, expression), new LayerPassSeconds(read, product, solve, Lap(clock)), hash);
     }
 
     /// <summary>The end of a layer's pass whose Gram matrix and codes were computed apart (<see cref="Units.CodeBlockUnit"/>s
@@ -67,19 +73,19 @@ internal static class StreamedEpoch
     /// <param name="features">d.</param>
     /// <param name="ssc">How the graph is built from the codes.</param>
     /// <param name="centredGram">Where the centred Gram goes (float32).</param>
-    public static LayerGraph Finish(Tensor gram, SelfExpression expression, string layer, int features, SscOptions ssc, string centredGram)
+    /// <returns>The graph, and the content hash of the centred Gram file.</returns>
+    public static (LayerGraph Graph, string CentredGramHash) Finish(Tensor gram, SelfExpression expression, string layer, int features, SscOptions ssc, string centredGram)
     {
         var graph = AffinityGraph.FromCodes(expression.Coefficients, ssc.Affinity);
-        WriteCentred(gram, centredGram);
-        return new LayerGraph(layer, features, graph, expression);
+        return (new LayerGraph(layer, features, graph, expression), WriteCentred(gram, centredGram));
     }
 
-    /// <summary>Centres <paramref name="gram"/> in place (H G H) and writes it as float32.</summary>
-    private static void WriteCentred(Tensor gram, string path)
+    /// <summary>Centres <paramref name="gram"/> in place (H G H) and writes it as float32; returns the file's content hash.</summary>
+    private static string WriteCentred(Tensor gram, string path)
     {
         CkaMath.CenterInPlace(gram, debiased: false);
         var centred = gram.to(ScalarType.Float32).cpu().contiguous();
-        ActivationMatrixFile.Write(path, MemoryMarshal.Cast<byte, float>(centred.bytes), (int)gram.shape[0]);
+        return ActivationMatrixFile.Write(path, MemoryMarshal.Cast<byte, float>(centred.bytes), (int)gram.shape[0]);
     }
 
     /// <summary>Rows from which <see cref="Gram"/> computes only the upper block triangle.</summary>
@@ -152,7 +158,7 @@ internal static class StreamedEpoch
         => elementBytes * ((solvesFromGram ? 1 : 1 + SampleCopiesOfSolversOnSamples) * n * d + 3 * n * n) + 64 * n;
 
     /// <summary>The epoch's linear-CKA matrix from its centred-Gram files and, when <paramref name="finalGrams"/> is given, each
-    /// layer's linear CKA to the same layer of the final epoch (both from one pass over the files).</summary>
+    /// layer's linear CKA to the same layer of the final epoch (both from one pass over the files, in this process).</summary>
     /// <param name="grams">The epoch's centred-Gram files, in layer order.</param>
     /// <param name="finalGrams">The final epoch's, or null for the final epoch itself.</param>
     /// <param name="layers">Layer names, for messages.</param>
@@ -161,17 +167,29 @@ internal static class StreamedEpoch
     public static (double[,] Linear, double[] ToFinal) Cka(IReadOnlyList<string> grams, IReadOnlyList<string>? finalGrams, IReadOnlyList<string> layers, int n)
     {
         var files = finalGrams is null ? grams : grams.Concat(finalGrams).ToList();
-        var names = finalGrams is null ? layers : layers.Concat(layers.Select(l => $"{l} (final epoch)")).ToList();
-        long blockRows = Math.Max(1, BlockBytes / (8L * files.Count * n));
-        var products = CentredGramProducts.Products(files.Count, n, blockRows,
-            (start, count) => files.Select(f => tensor(ActivationMatrixFile.ReadRows(f, start, (int)count), [count, n])).ToList());
-        int l = grams.Count;
+        var products = CentredGramProducts.Products(files.Count, n, CkaBlockRows(files.Count, n), (start, count) => ReadRows(files, start, count, n));
+        return Cka(products, layers, finalGrams is not null);
+    }
+
+    /// <summary>Rows per block of the CKA pass over <paramref name="files"/> N x N files: <see cref="BlockBytes"/> of float64 at a time.</summary>
+    internal static long CkaBlockRows(int files, long n) => Math.Max(1, BlockBytes / (8L * files * n));
+
+    /// <summary>The same rows of every file, as count x N tensors.</summary>
+    internal static IReadOnlyList<Tensor> ReadRows(IReadOnlyList<string> files, long start, long count, long n)
+        => files.Select(f => tensor(ActivationMatrixFile.ReadRows(f, start, (int)count), [count, n])).ToList();
+
+    /// <summary>The L x L linear CKA and the CKA to the final epoch from the inner products of the epoch's L files and, when
+    /// <paramref name="withFinal"/>, the final epoch's L after them.</summary>
+    internal static (double[,] Linear, double[] ToFinal) Cka(double[,] products, IReadOnlyList<string> layers, bool withFinal)
+    {
+        var names = withFinal ? layers.Concat(layers.Select(l => $"{l} (final epoch)")).ToList() : layers;
+        int l = layers.Count;
         var linear = new double[l, l];
         for (int a = 0; a < l; a++)
             for (int b = 0; b < l; b++)
                 linear[a, b] = a == b ? 1 : CentredGramProducts.Cka(products, a, b, names);
         for (int a = 0; a < l; a++) CentredGramProducts.Cka(products, a, a, names); // a constant layer is refused, naming it
-        var toFinal = Enumerable.Range(0, l).Select(a => finalGrams is null ? 1 : CentredGramProducts.Cka(products, a, l + a, names)).ToArray();
+        var toFinal = Enumerable.Range(0, l).Select(a => withFinal ? CentredGramProducts.Cka(products, a, l + a, names) : 1).ToArray();
         return (linear, toFinal);
     }
 }

@@ -1,7 +1,9 @@
 using Xunit.Abstractions;
 using MLNet.Subspace.Cluster;
 using MLNet.Subspace.Models.Activations;
+using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Ssc;
+using MLNet.Subspace.Pipeline;
 using MLNet.Subspace.Pipeline.Units;
 using Orleans.TestingHost;
 
@@ -100,6 +102,17 @@ public class ClusterUnitRunnerTests(ITestOutputHelper output)
             Assert.Equal(File.ReadAllBytes(Path.Combine(local, unit.ResultPath)), File.ReadAllBytes(Path.Combine(shared, unit.ResultPath)));
             Assert.Equal(File.ReadAllBytes(Path.Combine(local, unit.CentredGramPath)), File.ReadAllBytes(Path.Combine(shared, unit.CentredGramPath)));
         }
+
+        // The linear CKA over the three centred Grams, as 4 units of 2 row blocks on the silos: the bits of the pass in one process.
+        var grams = layers.Select(u => u.CentredGramPath).ToList();
+        var hashes = layers.Select(u => receipts.Single(r => r.UnitId == u.Id).CentredGramHash!).ToList();
+        Assert.Equal(grams.Select(g => ActivationMatrixFile.ContentHash(Path.Combine(shared, g))), hashes);
+        var cka = CkaRowsUnit.Plan(grams, hashes, 120, 4, "units", blockRows: 16);
+        var ckaReceipts = await new ClusterUnitRunner(cluster.Client, shared).RunAsync(cka);
+        Assert.Equal(2, ckaReceipts.Select(r => r.Worker).Distinct().Count());
+        var direct = CentredGramProducts.Products(3, 120, 16,
+            (start, count) => StreamedEpoch.ReadRows(grams.Select(g => Path.Combine(local, g)).ToList(), start, count, 120));
+        Assert.Equal(direct, CkaRowsUnit.Products(shared, cka));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public class LayerPartsTests
     {
         using var temp = new TempFolder();
         var unit = ClusterUnitRunnerTests.WriteLayers(temp.Path, layers: 1, n: 20, d: 8, Omp)[0];
-        foreach (var part in unit.Parts(temp.Path, 3))
+        foreach (var part in unit.Parts(temp.Path, 3).Append(new CkaRowsUnit(["a.f32", "b.f32"], ["1", "2"], 20, 1, 2, 5)))
         {
             string json = part.ToJson();
             Assert.All(new[] { "\"Id\"", "Path", "Description", "Prerequisites" }, derived => Assert.DoesNotContain(derived, json)); // only what makes the unit travels

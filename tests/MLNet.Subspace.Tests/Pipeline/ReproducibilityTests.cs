@@ -103,11 +103,15 @@ public class ReproducibilityTests
         Assert.NotEmpty(graphs);
         foreach (string graph in graphs)
             Assert.True(File.ReadAllBytes(graph).SequenceEqual(File.ReadAllBytes(Path.Combine(split, Path.GetRelativePath(whole, graph)))), $"{graph} differs when split");
-        // Each layer was 1 Gram rows unit, 3 code units and the unit that put them together; the table says who did each.
+        foreach (string csv in Directory.GetFiles(Path.Combine(whole, "graphs"), "*.csv", SearchOption.AllDirectories).Where(c => !c.EndsWith(Timings, StringComparison.Ordinal)))
+            Assert.True(File.ReadAllBytes(csv).SequenceEqual(File.ReadAllBytes(Path.Combine(split, Path.GetRelativePath(whole, csv)))), $"{csv} differs when split");
+        // Each layer was 1 Gram rows unit, 3 code units and the unit that put them together, and the linear CKA 1 unit (N = 100:
+        // one row block); the table says who did each.
         string units = File.ReadAllText(Directory.GetFiles(Path.Combine(split, "units"), "units.csv", SearchOption.AllDirectories)[0]);
         Assert.StartsWith("unit,description,worker,seconds", units);
         Assert.Contains(", codes 3 of 3\",local,", units);
         Assert.Contains(", Gram rows 1 of 1\",local,", units);
+        Assert.Contains("\"linear CKA, rows 1-100 of 100\",local,", units);
     }
 
     /// <summary>Every CSV of run folder <paramref name="a"/> is byte-identical to the same file in <paramref name="b"/>, except timings.csv.</summary>

@@ -4,6 +4,7 @@ using MLNet.Subspace.Models.Activations;
 using MLNet.Subspace.Numerics.Cka;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Pipeline;
+using MLNet.Subspace.Pipeline.Units;
 using TorchSharp;
 using static MLNet.Subspace.Tests.Numerics.Ssc.SscTestData;
 
@@ -67,7 +68,7 @@ public sealed class StreamedEpochTests : IDisposable
     }
 
     [Fact]
-    public void Layer_passes_and_epoch_cka_from_files_equal_the_in_memory_route()
+    public async Task Layer_passes_and_epoch_cka_from_files_equal_the_in_memory_route()
     {
         var layers = Layers(torch.float32);
         var names = new[] { "a", "b", "c" };
@@ -77,7 +78,7 @@ public sealed class StreamedEpochTests : IDisposable
         var finalGrams = new List<string>();
         for (int l = 0; l < 3; l++)
         {
-            var (graph, _) = StreamedEpoch.Layer(Write(layers[l], $"x{l}.f32"), names[l], ssc, Path.Combine(_folder, $"g{l}.f32"));
+            var (graph, _, _) = StreamedEpoch.Layer(Write(layers[l], $"x{l}.f32"), names[l], ssc, Path.Combine(_folder, $"g{l}.f32"));
             var (_, reference) = ssc.BuildGraph(layers[l]);
             // OMP from the Gram matrix: the codes of the samples route up to float32 rounding of G formed before the scaling.
             Assert.Equal(reference.Weights.NonZeroCount, graph.Graph.Weights.NonZeroCount);
@@ -89,6 +90,19 @@ public sealed class StreamedEpochTests : IDisposable
         }
 
         var (linear, toFinal) = StreamedEpoch.Cka(grams, finalGrams, names, 60);
+        // As units (row blocks of 7 rows: 9 blocks, in 1, 3 and 9 units): the same bits as the pass in one process.
+        var files = grams.Concat(finalGrams).Select(g => Path.GetFileName(g)).ToList();
+        var hashes = files.Select(g => ActivationMatrixFile.ContentHash(Path.Combine(_folder, g))).ToList();
+        var direct = CentredGramProducts.Products(6, 60, 7, (start, count) => StreamedEpoch.ReadRows(grams.Concat(finalGrams).ToList(), start, count, 60));
+        foreach (int split in new[] { 1, 3, 9 })
+        {
+            var units = CkaRowsUnit.Plan(files, hashes, 60, split, $"cka-{split}", blockRows: 7);
+            Assert.Equal(split, units.Count);
+            Directory.CreateDirectory(Path.Combine(_folder, $"cka-{split}"));
+            await new LocalUnitRunner(_folder).RunAsync(units);
+            Assert.Equal(direct, CkaRowsUnit.Products(_folder, units));
+        }
+        Assert.NotEqual(CkaRowsUnit.Plan(files, hashes, 60, 3, "a", 7)[0].Id, CkaRowsUnit.Plan(files, [.. hashes.Skip(1), hashes[0]], 60, 3, "a", 7)[0].Id);
 
         // Float32 Gram files: within 1e-6 of float64 CKA of the same float32 activations.
         for (int a = 0; a < 3; a++)
@@ -105,7 +119,7 @@ public sealed class StreamedEpochTests : IDisposable
     {
         var layer = Layers(torch.float32)[0];
         var ssc = new SscOptions { Solver = SscSolver.Admm };
-        var (graph, _) = StreamedEpoch.Layer(Write(layer, "x.f32"), "a", ssc, Path.Combine(_folder, "g.f32"));
+        var (graph, _, _) = StreamedEpoch.Layer(Write(layer, "x.f32"), "a", ssc, Path.Combine(_folder, "g.f32"));
         var (_, reference) = ssc.BuildGraph(layer);
         Assert.Equal(Dense(reference.Weights), Dense(graph.Graph.Weights)); // the same samples, the same solver: bit-identical
     }

@@ -18,16 +18,38 @@ internal static class CentredGramProducts
     public static double[,] Products(int matrices, long n, long blockRows, Func<long, long, IReadOnlyList<Tensor>> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        return Sum(matrices, Enumerable.Range(0, Blocks(n, blockRows)).Select(block =>
+        {
+            long start = block * blockRows;
+            var parts = rows(start, Math.Min(blockRows, n - start));
+            if (parts.Count != matrices) throw new ArgumentException($"Expected {matrices} row blocks, got {parts.Count}.", nameof(rows));
+            return BlockProducts(parts);
+        }));
+    }
+
+    /// <summary>Row blocks of <paramref name="blockRows"/> rows (the last shorter) over N rows.</summary>
+    public static int Blocks(long n, long blockRows) => (int)((n + blockRows - 1) / blockRows);
+
+    /// <summary>One row block's share of every P<sub>ab</sub>: the M x M float64 products of the blocks' rows, flattened (one GEMM).</summary>
+    /// <param name="parts">The same rows of every matrix (count x N, any float dtype).</param>
+    public static Tensor BlockProducts(IReadOnlyList<Tensor> parts)
+    {
+        var stacked = stack(parts.Select(p => p.reshape(-1).to(ScalarType.Float64)).ToArray());
+        return stacked.mm(stacked.t());
+    }
+
+    /// <summary>P from the row blocks' shares, added in order into zeros (float64): the same bits wherever the shares were formed.</summary>
+    /// <param name="matrices">M.</param>
+    /// <param name="blockProducts">Each block's M x M share, in block order.</param>
+    public static double[,] Sum(int matrices, IEnumerable<Tensor> blockProducts)
+    {
+        ArgumentNullException.ThrowIfNull(blockProducts);
         using var scope = NewDisposeScope();
         var sum = zeros(matrices, matrices, ScalarType.Float64);
-        for (long start = 0; start < n; start += blockRows)
+        foreach (var share in blockProducts)
         {
             using var block = NewDisposeScope();
-            long count = Math.Min(blockRows, n - start);
-            var parts = rows(start, count);
-            if (parts.Count != matrices) throw new ArgumentException($"Expected {matrices} row blocks, got {parts.Count}.", nameof(rows));
-            var stacked = stack(parts.Select(p => p.reshape(-1).to(ScalarType.Float64)).ToArray());
-            sum.add_(stacked.mm(stacked.t()));
+            sum.add_(share);
         }
         var values = sum.data<double>().ToArray();
         var result = new double[matrices, matrices];

@@ -100,9 +100,9 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         if (Split is not null) return Assemble(sharedFolder, worker);
         string input = CheckedInput(sharedFolder, Input, InputHash);
         // The layer's pass of every analysis run: the graph, and the centred Gram that linear CKA reads.
-        var (graph, seconds) = StreamedEpoch.Layer(input, Layer, Ssc with { Device = device }, Resolve(sharedFolder, CentredGramPath));
+        var (graph, seconds, hash) = StreamedEpoch.Layer(input, Layer, Ssc with { Device = device }, Resolve(sharedFolder, CentredGramPath));
         LayerGraphStore.Save(Resolve(sharedFolder, ResultPath), graph with { Expression = graph.Expression with { Seconds = 0 } });
-        return new UnitReceipt(Id, worker, seconds.Graph, graph.Expression.Iterations, graph.Expression.Converged, seconds.Read, seconds.Gram, seconds.CentredGram);
+        return new UnitReceipt(Id, worker, seconds.Graph, graph.Expression.Iterations, graph.Expression.Converged, seconds.Read, seconds.Gram, seconds.CentredGram, hash);
     }
 
     /// <summary>The layer from its parts: the Gram matrix from its row blocks, the codes from their blocks, then the graph and the
@@ -124,12 +124,12 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
         var expression = new SelfExpression(CodeBlockUnit.Stack(n, codes.Select(c => c.Codes)), codes.Max(c => c.Steps), true, 0, "omp");
         double read = clock.Elapsed.TotalSeconds;
         string result = Resolve(sharedFolder, ResultPath), centred = Resolve(sharedFolder, CentredGramPath);
-        var graph = StreamedEpoch.Finish(gram, expression, Layer, d, Ssc, centred);
+        var (graph, hash) = StreamedEpoch.Finish(gram, expression, Layer, d, Ssc, centred);
         LayerGraphStore.Save(result, graph);
         var partReceipts = rows.Cast<WorkUnit>().Concat(blocks).Select(u => u.LoadReceipt(sharedFolder)).ToList();
         foreach (var part in rows) File.Delete(Resolve(sharedFolder, part.ResultPath));
         return new UnitReceipt(Id, worker, partReceipts.Sum(r => r.Seconds), expression.Iterations, true,
-            partReceipts.Sum(r => r.ReadSeconds) + read, partReceipts.Sum(r => r.GramSeconds), clock.Elapsed.TotalSeconds - read);
+            partReceipts.Sum(r => r.ReadSeconds) + read, partReceipts.Sum(r => r.GramSeconds), clock.Elapsed.TotalSeconds - read, hash);
     }
 
     /// <summary>The graph of a done unit, its solve seconds taken from the receipt.</summary>

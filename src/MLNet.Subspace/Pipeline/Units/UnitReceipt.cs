@@ -11,7 +11,9 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// <param name="ReadSeconds">Reading the activation file.</param>
 /// <param name="GramSeconds">The Gram product X Xᵀ.</param>
 /// <param name="CentredGramSeconds">Centring the Gram matrix and writing it.</param>
-public sealed record UnitReceipt(string UnitId, string Worker, double Seconds, int Iterations, bool Converged, double ReadSeconds, double GramSeconds, double CentredGramSeconds)
+/// <param name="CentredGramHash">A layer's unit: the content hash of the centred Gram it wrote (the CKA units' inputs are named by it).</param>
+public sealed record UnitReceipt(string UnitId, string Worker, double Seconds, int Iterations, bool Converged, double ReadSeconds, double GramSeconds, double CentredGramSeconds,
+    string? CentredGramHash = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -22,6 +22,7 @@ namespace MLNet.Subspace.Pipeline.Units;
 [JsonDerivedType(typeof(LayerGraphUnit), "layer")]
 [JsonDerivedType(typeof(GramRowsUnit), "gram-rows")]
 [JsonDerivedType(typeof(CodeBlockUnit), "codes")]
+[JsonDerivedType(typeof(CkaRowsUnit), "cka-rows")]
 public abstract record WorkUnit
 {
     /// <summary>How units travel: enums by name, and <see cref="SscOptions"/> without the torch Device and the derived DType,
@@ -113,7 +114,7 @@ public abstract record WorkUnit
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Not a work unit (a JSON object whose 'kind' is layer, gram-rows or codes): {e.Message}", e);
+            throw new InvalidDataException($"Not a work unit (a JSON object whose 'kind' is layer, gram-rows, codes or cka-rows): {e.Message}", e);
         }
         catch (NotSupportedException e)
         {
