@@ -26,6 +26,15 @@ public partial class WorkerProcessTests
     }
 
     [Fact]
+    public async Task Killing_A_Worker_While_It_Solves_A_Block_Of_Codes_Loses_No_Part_Of_A_Split_Layer()
+    {
+        using var temp = new TempFolder();
+        int[] ports = FreePorts(4);
+        string clustering = $$"""{ "ProviderType": "Development", "PrimarySiloEndPoint": "127.0.0.1:{{ports[0]}}", "Gateways": [ "127.0.0.1:{{ports[2]}}", "127.0.0.1:{{ports[3]}}" ] }""";
+        await KillOneWorkerMidRun(temp, clustering, ports, killFirst: false, split: true);
+    }
+
+    [Fact]
     public async Task With_Redis_Membership_Killing_The_First_Worker_Mid_Run_Loses_No_Unit()
     {
         using var temp = new TempFolder();
@@ -59,13 +68,18 @@ public partial class WorkerProcessTests
     /// <summary>Two workers (silo ports 0-1, gateway ports 2-3 of <paramref name="ports"/>) under <paramref name="clustering"/>, this test
     /// as the client; the first or the second worker is killed with SIGKILL while it executes a unit. The survivor must do the rest,
     /// redo the killed unit, and every result must have the local runner's bytes. With <paramref name="hosts"/>, worker i runs in
-    /// host i's network namespace and advertises its address (a configuration file per host, as on real machines).</summary>
-    private static async Task KillOneWorkerMidRun(TempFolder temp, string clustering, int[] ports, bool killFirst, IReadOnlyList<TestNetwork.Host>? hosts = null)
+    /// host i's network namespace and advertises its address (a configuration file per host, as on real machines). With
+    /// <paramref name="split"/>, two OMP layers of N = 8,000 split into Gram rows and 3 blocks of codes each, and the worker is
+    /// killed while it solves a block of codes; the layers must have the bytes of the unsplit units executed locally.</summary>
+    private static async Task KillOneWorkerMidRun(TempFolder temp, string clustering, int[] ports, bool killFirst, IReadOnlyList<TestNetwork.Host>? hosts = null, bool split = false)
     {
         string shared = temp.File("shared"), local = temp.File("local");
-        var ssc = new SscOptions { Solver = SscSolver.Admm };
-        var units = ClusterUnitRunnerTests.WriteLayers(shared, layers: 10, n: 400, d: 80, ssc);
-        var localUnits = ClusterUnitRunnerTests.WriteLayers(local, layers: 10, n: 400, d: 80, ssc);
+        var ssc = new SscOptions { Solver = split ? SscSolver.Omp : SscSolver.Admm };
+        var (count, n, d) = split ? (2, 8_000, 32) : (10, 400, 80);
+        var layers = ClusterUnitRunnerTests.WriteLayers(shared, count, n, d, ssc);
+        var localUnits = ClusterUnitRunnerTests.WriteLayers(local, count, n, d, ssc);
+        var parts = layers.Select(u => split ? u.Parts(shared, 3) : [u]).ToList();
+        var units = parts.SelectMany(p => p.OfType<GramRowsUnit>()).Concat<WorkUnit>(parts.SelectMany(p => p.OfType<CodeBlockUnit>())).Concat(parts.Select(p => p[^1])).ToList();
         string clusterId = $"kill-test-{Guid.NewGuid():N}";
         string Config(string name, string? address)
         {
@@ -94,7 +108,7 @@ public partial class WorkerProcessTests
 
         using var client = await SubspaceCluster.ConnectAsync(SubspaceCluster.LoadConfiguration(config));
         var run = new ClusterUnitRunner(SubspaceCluster.Client(client), shared).RunAsync(units);
-        string killedUnit = await victim.FirstStartedUnit().WaitAsync(TimeSpan.FromMinutes(2));
+        string killedUnit = await victim.FirstStartedUnit(split ? "codes-" : "graph-").WaitAsync(TimeSpan.FromMinutes(2));
         victim.Kill();
         var receipts = await run.WaitAsync(TimeSpan.FromMinutes(3));
 
@@ -102,12 +116,10 @@ public partial class WorkerProcessTests
         Assert.Equal(units.Select(u => u.Id), receipts.Select(r => r.UnitId));
         Assert.Equal(survivorName, receipts.Single(r => r.UnitId == killedUnit).Worker); // the unit in flight on the killed worker was redone
         Assert.All(receipts, r => Assert.Contains(r.Worker, new[] { firstName, secondName }));
-        foreach (var unit in units)
-        {
+        foreach (var unit in layers)
             Assert.Equal(File.ReadAllBytes(Path.Combine(local, unit.ResultPath)), File.ReadAllBytes(Path.Combine(shared, unit.ResultPath)));
-            Assert.Equal(unit.LoadReceipt(shared), receipts.Single(r => r.UnitId == unit.Id)); // one receipt per unit, the one on disk
-        }
-        Assert.Equal(units.Count, Directory.GetFiles(Path.Combine(shared, "units"), "*.graph").Length);
+        foreach (var unit in units) Assert.Equal(unit.LoadReceipt(shared), receipts.Single(r => r.UnitId == unit.Id)); // one receipt per unit, the one on disk
+        Assert.Equal(layers.Count, Directory.GetFiles(Path.Combine(shared, "units"), "*.graph").Length);
         Assert.Empty(Directory.GetFiles(Path.Combine(shared, "units"), "*.tmp")); // the killed worker's half-written file never became a result
     }
 
@@ -157,16 +169,17 @@ public partial class WorkerProcessTests
 
         public Task<string> Ready() => Await(ReadyLine(), TimeSpan.FromMinutes(2));
 
-        public Task<string> FirstStartedUnit() => Await(StartedLine(), TimeSpan.FromMinutes(2));
+        /// <summary>The id of the first unit whose id starts with <paramref name="kind"/> that the worker started.</summary>
+        public Task<string> FirstStartedUnit(string kind) => Await(StartedLine(), TimeSpan.FromMinutes(2), kind);
 
-        private async Task<string> Await(Regex pattern, TimeSpan timeout)
+        private async Task<string> Await(Regex pattern, TimeSpan timeout, string prefix = "")
         {
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < timeout)
             {
                 lock (_lines)
                     foreach (var line in _lines)
-                        if (pattern.Match(line) is { Success: true } match) return match.Groups[1].Value;
+                        if (pattern.Match(line) is { Success: true } match && match.Groups[1].Value.StartsWith(prefix, StringComparison.Ordinal)) return match.Groups[1].Value;
                 Assert.False(_process.HasExited, $"the worker exited: {string.Join("\n", _lines)}");
                 await Task.Delay(10);
             }
