@@ -239,6 +239,7 @@ public static class AnalysisRun
             NetworkClassifiesProbes = classifies,
             LinearCka = new SimilarityMatrix("linear CKA", layerNames, results[last].LinearCka, HigherIsMoreSimilar: true),
             Timings = results.SelectMany(r => r.Phases).ToList(),
+            Workers = UnitWorkers(run),
             ArchitectureByEpoch = epochs.Count > 1
                 ? epochs.Select(e => new EpochArchitecture(e.Epoch, e == final ? architecture : ArchitectureAnalysis.Run(e.Graphs, options.Blocks))).ToList()
                 : [],
@@ -335,6 +336,20 @@ public static class AnalysisRun
     {
         if (!File.Exists(gram + ".sha256")) WriteGramHash(gram, null);
         return File.ReadAllText(gram + ".sha256").Trim();
+    }
+
+    /// <summary>Units and seconds per worker over every epoch's units.csv (the last two fields of each line; the description before
+    /// them is quoted and may hold commas).</summary>
+    private static List<(string Worker, int Units, double Seconds)> UnitWorkers(RunFolder run)
+    {
+        string units = run.PathOf("units");
+        if (!Directory.Exists(units)) return [];
+        return Directory.GetFiles(units, "units.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .SelectMany(f => File.ReadLines(f).Skip(1))
+            .Select(line => line.Split(','))
+            .Select(fields => (Worker: fields[^2], Seconds: double.Parse(fields[^1], CultureInfo.InvariantCulture)))
+            .GroupBy(u => u.Worker, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count(), g.Sum(u => u.Seconds))).ToList();
     }
 
     /// <summary>A CSV field in quotes (a description holds commas).</summary>

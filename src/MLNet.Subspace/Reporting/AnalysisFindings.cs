@@ -42,4 +42,8 @@ public sealed record AnalysisFindings(
     /// <summary>Wall-clock seconds of the run's phases (activations, each layer's pass, CKA), written to timings.csv after the
     /// training epochs and solves; empty when not measured.</summary>
     public IReadOnlyList<(string Step, double Seconds)> Timings { get; init; } = [];
+
+    /// <summary>Who computed the run's work units: per worker ("local", or a silo), the units and their seconds, shown beside the
+    /// timings in report.html (the run folder's <c>units/epoch-NNN/units.csv</c> list each unit); empty when not known.</summary>
+    public IReadOnlyList<(string Worker, int Units, double Seconds)> Workers { get; init; } = [];
 }

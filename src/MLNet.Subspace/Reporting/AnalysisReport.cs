@@ -112,6 +112,9 @@ public static class AnalysisReport
         var timingTable = new DataFrame(new StringDataFrameColumn("step", timings.Select(t => t.Step)), new DoubleDataFrameColumn("seconds", timings.Select(t => t.Seconds)));
         DataFrameIO.SaveCsv(timingTable, Path.Combine(folder, "timings.csv"));
         report.Section("Timings").Table(timingTable, "Wall-clock seconds (timings.csv, the only table that differs between two runs with one seed)");
+        if (findings.Workers.Count > 0)
+            report.Table(new DataFrame(new StringDataFrameColumn("worker", findings.Workers.Select(w => w.Worker)), new Int32DataFrameColumn("units", findings.Workers.Select(w => w.Units)),
+                new DoubleDataFrameColumn("seconds", findings.Workers.Select(w => w.Seconds))), "Who computed the work units: \"local\" is this process, others are a cluster's silos (units/epoch-NNN/units.csv lists each unit)");
         string path = Path.Combine(folder, "report.html");
         report.Save(path);
         return path;

@@ -58,6 +58,9 @@ public class AnalysisRunTests
         Assert.Contains("fill:rgb(8,29,88)", dom);                       // heatmap diagonal in YlGnBu's darkest colour
         Assert.True(CountOf(dom, "<table>") >= 6, "expected the training, layer, block, matrix, settling, agreement and neighbour tables");
         Assert.Contains("data:image/png;base64,", dom);
+        Assert.Contains("Who computed the work units", dom);
+        // Who computed what: 3 layers and 1 linear-CKA unit in each of 2 epochs, all in this process.
+        Assert.Equal([("local", 8)], first.Findings.Workers.Select(w => (w.Worker, w.Units)));
         Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
 
         string layerwise = File.ReadAllText(Path.Combine(folder, "layerwise.csv"));
