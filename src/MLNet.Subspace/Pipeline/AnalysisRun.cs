@@ -319,7 +319,7 @@ public static class AnalysisRun
         {
             w.WriteLine("unit,description,worker,seconds");
             for (int u = 0; u < all.Count; u++)
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all[u].Id},{Quoted(all[u].Description)},{allReceipts[u].Worker},{allReceipts[u].Seconds:0.###}"));
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all[u].Id},{Quoted(all[u].Description)},{allReceipts[u].Worker},{allReceipts[u].WallSeconds:0.###}"));
         });
         if (finalEpoch is not null) DeleteFolder(Path.GetDirectoryName(grams[0])!);
         phases.Add(($"epoch {epoch}: linear CKA (L x L and to the final epoch)", clock.Elapsed.TotalSeconds));

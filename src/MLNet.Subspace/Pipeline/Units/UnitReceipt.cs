@@ -12,8 +12,10 @@ namespace MLNet.Subspace.Pipeline.Units;
 /// <param name="GramSeconds">The Gram product X Xᵀ.</param>
 /// <param name="CentredGramSeconds">Centring the Gram matrix and writing it.</param>
 /// <param name="CentredGramHash">A layer's unit: the content hash of the centred Gram it wrote (the CKA units' inputs are named by it).</param>
+/// <param name="WallSeconds">Wall-clock seconds of the execution that wrote the result, on its worker (a split layer's unit: only
+/// putting its parts together, while its other fields sum its parts').</param>
 public sealed record UnitReceipt(string UnitId, string Worker, double Seconds, int Iterations, bool Converged, double ReadSeconds, double GramSeconds, double CentredGramSeconds,
-    string? CentredGramHash = null)
+    string? CentredGramHash = null, double WallSeconds = 0)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

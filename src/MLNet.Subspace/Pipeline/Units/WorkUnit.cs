@@ -86,7 +86,8 @@ public abstract record WorkUnit
         ArgumentNullException.ThrowIfNull(worker);
         if (IsDone(sharedFolder)) return LoadReceipt(sharedFolder);
         Directory.CreateDirectory(Path.GetDirectoryName(Resolve(sharedFolder, ResultPath))!);
-        var receipt = Compute(sharedFolder, worker, device);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var receipt = Compute(sharedFolder, worker, device) with { WallSeconds = clock.Elapsed.TotalSeconds };
         receipt.Save(Resolve(sharedFolder, ReceiptPath));
         return receipt;
     }
