@@ -1,7 +1,9 @@
+using MLNet.Subspace.Cluster;
 using MLNet.Subspace.Data;
 using MLNet.Subspace.Models;
 using MLNet.Subspace.Numerics.Ssc;
 using MLNet.Subspace.Pipeline;
+using Orleans.TestingHost;
 
 namespace MLNet.Subspace.Tests.Pipeline;
 
@@ -97,14 +99,7 @@ public class ReproducibilityTests
         options.ColumnBlocks = 3;
         AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, split, options);
 
-        AssertSameTables(whole, split, "between one unit per layer and layers split into 3 column blocks");
-        // The units' graphs (the run's graphs/ add the solve's wall-clock seconds).
-        var graphs = Directory.GetFiles(Path.Combine(whole, "units"), "*.graph", SearchOption.AllDirectories);
-        Assert.NotEmpty(graphs);
-        foreach (string graph in graphs)
-            Assert.True(File.ReadAllBytes(graph).SequenceEqual(File.ReadAllBytes(Path.Combine(split, Path.GetRelativePath(whole, graph)))), $"{graph} differs when split");
-        foreach (string csv in Directory.GetFiles(Path.Combine(whole, "graphs"), "*.csv", SearchOption.AllDirectories).Where(c => !c.EndsWith(Timings, StringComparison.Ordinal)))
-            Assert.True(File.ReadAllBytes(csv).SequenceEqual(File.ReadAllBytes(Path.Combine(split, Path.GetRelativePath(whole, csv)))), $"{csv} differs when split");
+        AssertSameResults(whole, split, "between one unit per layer and layers split into 3 column blocks");
         // Each layer was 1 Gram rows unit, 3 code units and the unit that put them together, and the linear CKA 1 unit (N = 100:
         // one row block); the table says who did each.
         string units = File.ReadAllText(Directory.GetFiles(Path.Combine(split, "units"), "units.csv", SearchOption.AllDirectories)[0]);
@@ -112,6 +107,39 @@ public class ReproducibilityTests
         Assert.Contains(", codes 3 of 3\",local,", units);
         Assert.Contains(", Gram rows 1 of 1\",local,", units);
         Assert.Contains("\"linear CKA, rows 1-100 of 100\",local,", units);
+    }
+
+    [Fact]
+    public async Task An_Analysis_Run_On_Two_In_Process_Silos_Gives_The_Results_Of_The_Local_Run()
+    {
+        using var temp = new TempFolder();
+        string local = temp.File("local"), clustered = temp.File("cluster");
+        AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, local, Small(3));
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddUnitWorkers(temp.Path));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var options = Small(3);
+        options.UnitRunner = new ClusterUnitRunner(cluster.Client, temp.Path);
+        options.ColumnBlocks = 2;
+        var result = AnalysisRun.TrainAndAnalyze(null, Data.Value.Train, Data.Value.Test, clustered, options);
+
+        AssertSameResults(local, clustered, "between the local runner and two silos");
+        var silos = cluster.Silos.Select(s => s.SiloAddress.ToString()).Order().ToList();
+        Assert.Equal(silos, result.Findings.Workers.Select(w => w.Worker)); // both silos computed units, the report says so
+    }
+
+    /// <summary>The tables (<see cref="AssertSameTables"/>), every epoch's tables, and the units' graphs (the run's graphs/ add the
+    /// solve's wall-clock seconds) of run folder <paramref name="b"/> are those of <paramref name="a"/>.</summary>
+    private static void AssertSameResults(string a, string b, string why)
+    {
+        AssertSameTables(a, b, why);
+        var graphs = Directory.GetFiles(Path.Combine(a, "units"), "*.graph", SearchOption.AllDirectories);
+        Assert.NotEmpty(graphs);
+        var epochTables = Directory.GetFiles(Path.Combine(a, "graphs"), "*.csv", SearchOption.AllDirectories).Where(c => !c.EndsWith(Timings, StringComparison.Ordinal));
+        foreach (string file in graphs.Concat(epochTables))
+            Assert.True(File.ReadAllBytes(file).SequenceEqual(File.ReadAllBytes(Path.Combine(b, Path.GetRelativePath(a, file)))), $"{Path.GetRelativePath(a, file)} differs {why}");
     }
 
     /// <summary>Every CSV of run folder <paramref name="a"/> is byte-identical to the same file in <paramref name="b"/>, except timings.csv.</summary>
