@@ -192,25 +192,56 @@ public static class AnalysisRun
         // The final epoch goes first: every other epoch's linear CKA to it reads its centred Gram files, which are kept
         // until the run ends; the other epochs' files go as soon as their step is done, so at most two epochs' are on disk.
         int last = snapshots.Count - 1;
+        var order = new[] { last }.Concat(Enumerable.Range(0, last)).ToList();
         var results = new EpochResult[snapshots.Count];
-        foreach (int s in new[] { last }.Concat(Enumerable.Range(0, last)))
+        string StepOf(int s) => $"graphs-epoch-{snapshots[s].Epoch:D3}";
+        (ActivationFiles Files, double Seconds) Extract(int s)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (epoch, extract) = snapshots[s];
-            results[s] = run.Step($"graphs-epoch-{epoch:D3}",
-                () =>
-                {
-                    progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    var files = extract(device, l => ActivationPath(run, epoch, l));
-                    var extraction = ($"epoch {epoch}: activations streamed to files (forward pass)", clock.Elapsed.TotalSeconds);
-                    var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, options.UnitRunner, options.ColumnBlocks, s, snapshots.Count, progress, cancellationToken);
-                    result = result with { Phases = result.Phases.Prepend(extraction).ToList() };
-                    foreach (var path in files.Paths) File.Delete(path);
-                    return result;
-                },
-                saved => SaveEpoch(run, epoch, saved, s == last),
-                () => LoadEpoch(run, epoch, probes));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var files = snapshots[s].Extract(device, l => ActivationPath(run, snapshots[s].Epoch, l));
+            return (files, clock.Elapsed.TotalSeconds);
+        }
+        // On a cluster the client only waits while the silos compute an epoch's units: it streams the next epoch's activations
+        // meanwhile (two epochs' activation files on disk at once). A local run would only share its own cores, so it does not.
+        bool overlap = options.UnitRunner is not null;
+        Task<(ActivationFiles Files, double Seconds)>? next = null;
+        try
+        {
+            for (int i = 0; i < order.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int s = order[i], epoch = snapshots[s].Epoch;
+                var prefetched = next;
+                next = null;
+                results[s] = run.Step(StepOf(s),
+                    () =>
+                    {
+                        progress?.Report(new RunProgress("activations", s, snapshots.Count, $"epoch {epoch}"));
+                        var (files, seconds) = prefetched is null ? Extract(s) : prefetched.GetAwaiter().GetResult();
+                        prefetched = null;
+                        if (overlap && i + 1 < order.Count && !run.IsDone(StepOf(order[i + 1])))
+                        {
+                            int following = order[i + 1];
+                            next = Task.Run(() => Extract(following), cancellationToken);
+                        }
+                        var extraction = ($"epoch {epoch}: activations streamed to files (forward pass)", seconds);
+                        var result = AnalyzeEpoch(run, files, epoch, s == last ? null : snapshots[last].Epoch, ssc, options.UnitRunner, options.ColumnBlocks, s, snapshots.Count, progress, cancellationToken);
+                        result = result with { Phases = result.Phases.Prepend(extraction).ToList() };
+                        foreach (var path in files.Paths) File.Delete(path);
+                        return result;
+                    },
+                    saved => SaveEpoch(run, epoch, saved, s == last),
+                    () => LoadEpoch(run, epoch, probes));
+            }
+        }
+        finally
+        {
+            // An extraction started for a step that did not run (the run failed or was cancelled) is waited for and its files go;
+            // its own failure, if any, is not reported over the run's.
+            next?.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully) foreach (var path in t.Result.Files.Paths) File.Delete(path);
+            }, TaskScheduler.Default).Wait();
         }
         var epochs = results.Select((r, s) => new EpochGraphs(snapshots[s].Epoch, r.Outputs, r.Graphs)).ToList();
 
