@@ -435,7 +435,10 @@ public static class AnalysisRun
     {
         try
         {
-            return test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.RunSeed)));
+            var probes = test.Select(ProbeSampling.ClassBalanced(test.Labels, test.ClassNames.Count, options.ProbesPerClass, new Random(options.RunSeed)));
+            if (options.ColumnBlocks > probes.Count)
+                throw new ArgumentException($"The '{nameof(AnalysisRunOptions.ColumnBlocks)}' option of the analysis run ({options.ColumnBlocks}) splits each layer's {probes.Count} probe inputs into blocks of codes: it must be at most N = {probes.Count}.", nameof(options));
+            return probes;
         }
         catch (ArgumentException e) when (e.ParamName == "perClass")
         {

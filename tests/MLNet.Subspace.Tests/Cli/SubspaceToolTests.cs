@@ -69,6 +69,7 @@ public class SubspaceToolTests
     [InlineData("demo --layer nope --out run", "'nope'")]
     [InlineData("demo --epochs 0 --out run", "--epochs")]
     [InlineData("demo --column-blocks 0 --out run", "--column-blocks")]
+    [InlineData("demo --column-blocks 30 --probes-per-class 2 --out run", "The '--column-blocks' option (30) splits each layer's 20 probe inputs into blocks of codes: it must be at most N = 20.")]
     [InlineData("demo --column-blocks 3 --solver admm --out run", "The '--column-blocks' option (3) splits a layer's codes into blocks, which only the omp solver")]
     [InlineData("demo --fraction 1.5 --out run", "--fraction")]
     [InlineData("demo --lr -1 --out run", "--lr")]
