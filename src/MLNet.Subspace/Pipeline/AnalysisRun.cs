@@ -314,10 +314,7 @@ public static class AnalysisRun
         Directory.CreateDirectory(Path.Combine(runner.SharedFolder, results));
         var layerUnits = Enumerable.Range(0, layers)
             .Select(l => new LayerGraphUnit(SharedPath(runner, files.Paths[l]), files.Hashes[l], files.LayerNames[l], ssc with { Device = null }, results)).ToList();
-        // Split, every layer's Gram rows come first, then every layer's code blocks, then the layers: each stage keeps every silo busy.
-        var parts = layerUnits.Select(u => columnBlocks > 1 ? u.Parts(runner.SharedFolder, columnBlocks) : [u]).ToList();
-        var units = parts.SelectMany(p => p.OfType<GramRowsUnit>()).Concat<WorkUnit>(parts.SelectMany(p => p.OfType<CodeBlockUnit>()))
-            .Concat(parts.Select(p => p[^1])).ToList();
+        var units = LayerGraphUnit.Plan(layerUnits, runner.SharedFolder, columnBlocks);
         var described = units.ToDictionary(u => u.Id, u => u.Description);
         int done = 0;
         var reported = progress is null ? null : new UnitProgress(r =>
@@ -328,7 +325,7 @@ public static class AnalysisRun
         Directory.CreateDirectory(Path.GetDirectoryName(GramPath(run, epoch, 0))!);
         for (int l = 0; l < layers; l++)
         {
-            var unit = (LayerGraphUnit)parts[l][^1];
+            var unit = (LayerGraphUnit)units[units.Count - layers + l];
             graphs.Add(unit.LoadResult(runner.SharedFolder));
             File.Move(Path.Combine(runner.SharedFolder, unit.CentredGramPath), GramPath(run, epoch, l), overwrite: true);
             var r = receipts[units.Count - layers + l];

@@ -134,7 +134,7 @@ public sealed class AnalysisRunOptions
         Ssc!.Validate();
         Check(ColumnBlocks >= 1, nameof(ColumnBlocks), "an integer of 1 or more", ColumnBlocks);
         if (ColumnBlocks > 1 && !Ssc.SolvesFromGram)
-            throw new ArgumentException($"The 'ColumnBlocks' option of the analysis run ({ColumnBlocks}) splits a layer's codes into blocks, which only the omp solver solving from the Gram matrix allows (its samples' codes are independent); these SSC options use the {Ssc.Solver} solver{(Ssc.ProjectedDimension is null ? "" : " with a random projection")}{(Ssc.GramSpace == false ? " without Gram space" : "")}. Use ColumnBlocks = 1 or the omp solver.", nameof(ColumnBlocks));
+            throw new ArgumentException($"The 'ColumnBlocks' option of the analysis run ({ColumnBlocks}) splits a layer's codes into blocks, which only the omp solver solving from the Gram matrix allows (its samples' codes are independent); these SSC options use {Ssc.SolverDescription}. Use ColumnBlocks = 1 or the omp solver.", nameof(ColumnBlocks));
         Check(Similarities is not null && Similarities.All(s => s is not null), nameof(Similarities), "a list of SimilarityOptions (empty for none)", "null");
         foreach (var similarity in Similarities!) similarity.Validate();
         Check(Blocks is not null, nameof(Blocks), "a BlockSegmentationOptions", "null");

@@ -84,10 +84,10 @@ public class ClusterUnitRunnerTests(ITestOutputHelper output)
         var localUnits = WriteLayers(local, layers: 3, n: 120, d: 150, omp);
         var layers = WriteLayers(shared, layers: 3, n: 120, d: 150, omp);
         await new LocalUnitRunner(local).RunAsync(localUnits);
-        // The analysis run's order: every layer's Gram rows, then every block of codes, then the layers.
-        var parts = layers.Select(u => u.Parts(shared, 4)).ToList();
-        var units = parts.SelectMany(p => p.OfType<GramRowsUnit>()).Concat<WorkUnit>(parts.SelectMany(p => p.OfType<CodeBlockUnit>())).Concat(parts.Select(p => p[^1])).ToList();
+        // Every layer's Gram rows, then every block of codes, then the layers.
+        var units = LayerGraphUnit.Plan(layers, shared, 4);
         Assert.Equal(3 * (1 + 4 + 1), units.Count);
+        Assert.Equal(["gram", "gram", "gram", "codes"], units.Take(4).Select(u => u.Id.Split('-')[0]));
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddUnitWorkers(shared));

@@ -78,8 +78,7 @@ public partial class WorkerProcessTests
         var (count, n, d) = split ? (2, 8_000, 32) : (10, 400, 80);
         var layers = ClusterUnitRunnerTests.WriteLayers(shared, count, n, d, ssc);
         var localUnits = ClusterUnitRunnerTests.WriteLayers(local, count, n, d, ssc);
-        var parts = layers.Select(u => split ? u.Parts(shared, 3) : [u]).ToList();
-        var units = parts.SelectMany(p => p.OfType<GramRowsUnit>()).Concat<WorkUnit>(parts.SelectMany(p => p.OfType<CodeBlockUnit>())).Concat(parts.Select(p => p[^1])).ToList();
+        var units = LayerGraphUnit.Plan(layers, shared, split ? 3 : 1);
         string clusterId = $"kill-test-{Guid.NewGuid():N}";
         string Config(string name, string? address)
         {

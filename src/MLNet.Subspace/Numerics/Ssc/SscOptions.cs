@@ -202,6 +202,9 @@ public sealed record SscOptions
     /// without <see cref="GramSpace"/> turned off. The other solvers read the samples.</summary>
     public bool SolvesFromGram => Solver == SscSolver.Omp && ProjectedDimension is null && GramSpace != false;
 
+    /// <summary>The solver and what keeps it from the Gram matrix, for messages ("the Admm solver", "the Omp solver with a random projection").</summary>
+    internal string SolverDescription => $"the {Solver} solver{(ProjectedDimension is null ? "" : " with a random projection")}{(GramSpace == false ? " without Gram space" : "")}";
+
     /// <summary>
     /// The codes and the graph when the caller already holds the samples' Gram matrix X Xᵀ (the full-scale analysis forms it
     /// once per layer for SSC and linear CKA): OMP solves from it alone (<see cref="OmpSolver.SolveGram"/>; equal to

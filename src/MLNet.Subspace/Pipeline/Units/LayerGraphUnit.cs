@@ -76,13 +76,28 @@ public sealed record LayerGraphUnit(string Input, string InputHash, string Layer
     {
         ArgumentNullException.ThrowIfNull(sharedFolder);
         if (!Ssc.SolvesFromGram)
-            throw new ArgumentException($"Layer {Layer}: only the omp solver solving from the Gram matrix splits into column blocks (its samples' codes are independent); these options use the {Ssc.Solver} solver{(Ssc.ProjectedDimension is null ? "" : " with a random projection")}{(Ssc.GramSpace == false ? " without Gram space" : "")}.", nameof(columnBlocks));
+            throw new ArgumentException($"Layer {Layer}: only the omp solver solving from the Gram matrix splits into column blocks (its samples' codes are independent); these options use {Ssc.SolverDescription}.", nameof(columnBlocks));
         if (IsDone(sharedFolder)) return [this];
         var (n, _) = ActivationMatrixFile.Shape(Resolve(sharedFolder, Input));
         if (columnBlocks < 2 || columnBlocks > n)
             throw new ArgumentOutOfRangeException(nameof(columnBlocks), columnBlocks, $"Layer {Layer}: column blocks must be in [2, N] = [2, {n}]. Got {columnBlocks} instead.");
         var split = this with { Split = LayerSplit.Of(n, columnBlocks) };
         return [.. split.GramRows(), .. split.CodeBlocks(), split];
+    }
+
+    /// <summary>The units of several layers' passes, for one runner call: the layers themselves when <paramref name="columnBlocks"/> is 1;
+    /// otherwise every layer's <see cref="Parts"/>, staged so that each stage spreads over every worker: all the Gram rows, then
+    /// all the blocks of codes, then the layers' units.</summary>
+    /// <param name="layers">The layers' units.</param>
+    /// <param name="sharedFolder">The shared folder.</param>
+    /// <param name="columnBlocks">1, or the blocks of codes per layer (<see cref="Parts"/>).</param>
+    /// <returns>The units in an order every runner accepts; the layers' units (split or not) are the last <paramref name="layers"/>.Count.</returns>
+    public static IReadOnlyList<WorkUnit> Plan(IReadOnlyList<LayerGraphUnit> layers, string sharedFolder, int columnBlocks)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (columnBlocks == 1) return layers;
+        var parts = layers.Select(u => u.Parts(sharedFolder, columnBlocks)).ToList();
+        return [.. parts.SelectMany(p => p.OfType<GramRowsUnit>()), .. parts.SelectMany(p => p.OfType<CodeBlockUnit>()), .. parts.Select(p => p[^1])];
     }
 
     /// <summary>The Gram row-block units of <see cref="Split"/>.</summary>
