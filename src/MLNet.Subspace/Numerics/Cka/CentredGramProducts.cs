@@ -20,6 +20,7 @@ internal static class CentredGramProducts
         ArgumentNullException.ThrowIfNull(rows);
         return Sum(matrices, Enumerable.Range(0, Blocks(n, blockRows)).Select(block =>
         {
+            using var scope = NewDisposeScope(); // the block's rows go when its share is formed
             long start = block * blockRows;
             var parts = rows(start, Math.Min(blockRows, n - start));
             if (parts.Count != matrices) throw new ArgumentException($"Expected {matrices} row blocks, got {parts.Count}.", nameof(rows));
@@ -30,18 +31,19 @@ internal static class CentredGramProducts
     /// <summary>Row blocks of <paramref name="blockRows"/> rows (the last shorter) over N rows.</summary>
     public static int Blocks(long n, long blockRows) => (int)((n + blockRows - 1) / blockRows);
 
-    /// <summary>One row block's share of every P<sub>ab</sub>: the M x M float64 products of the blocks' rows, flattened (one GEMM).</summary>
+    /// <summary>One row block's share of every P<sub>ab</sub>: the M x M float64 products of the blocks' rows (one GEMM), row-major.</summary>
     /// <param name="parts">The same rows of every matrix (count x N, any float dtype).</param>
-    public static Tensor BlockProducts(IReadOnlyList<Tensor> parts)
+    public static double[] BlockProducts(IReadOnlyList<Tensor> parts)
     {
+        using var scope = NewDisposeScope();
         var stacked = stack(parts.Select(p => p.reshape(-1).to(ScalarType.Float64)).ToArray());
-        return stacked.mm(stacked.t());
+        return stacked.mm(stacked.t()).data<double>().ToArray();
     }
 
     /// <summary>P from the row blocks' shares, added in order into zeros (float64): the same bits wherever the shares were formed.</summary>
     /// <param name="matrices">M.</param>
-    /// <param name="blockProducts">Each block's M x M share, in block order.</param>
-    public static double[,] Sum(int matrices, IEnumerable<Tensor> blockProducts)
+    /// <param name="blockProducts">Each block's M x M share (row-major), in block order.</param>
+    public static double[,] Sum(int matrices, IEnumerable<double[]> blockProducts)
     {
         ArgumentNullException.ThrowIfNull(blockProducts);
         using var scope = NewDisposeScope();
@@ -49,7 +51,7 @@ internal static class CentredGramProducts
         foreach (var share in blockProducts)
         {
             using var block = NewDisposeScope();
-            sum.add_(share);
+            sum.add_(tensor(share, [matrices, matrices]));
         }
         var values = sum.data<double>().ToArray();
         var result = new double[matrices, matrices];

@@ -59,8 +59,7 @@ public sealed record CkaRowsUnit(IReadOnlyList<string> Grams, IReadOnlyList<stri
         {
             using var scope = NewDisposeScope();
             long start = (long)(FirstBlock + b) * BlockRows;
-            var share = CentredGramProducts.BlockProducts(StreamedEpoch.ReadRows(files, start, Math.Min(BlockRows, Samples - start), Samples));
-            share.data<double>().CopyTo(shares, b * m * m);
+            CentredGramProducts.BlockProducts(StreamedEpoch.ReadRows(files, start, Math.Min(BlockRows, Samples - start), Samples)).CopyTo(shares, b * m * m);
         }
         IO.AtomicFile.Write(Resolve(sharedFolder, ResultPath), stream =>
         {
@@ -88,9 +87,9 @@ public sealed record CkaRowsUnit(IReadOnlyList<string> Grams, IReadOnlyList<stri
     internal static double[,] Products(string sharedFolder, IReadOnlyList<CkaRowsUnit> units)
         => CentredGramProducts.Sum(units[0].Grams.Count, units.SelectMany(u => u.LoadShares(sharedFolder)));
 
-    /// <summary>The blocks' M x M shares, in block order.</summary>
+    /// <summary>The blocks' M x M shares (row-major), in block order.</summary>
     /// <exception cref="InvalidDataException">Not this unit's result (the file is named).</exception>
-    internal IReadOnlyList<Tensor> LoadShares(string sharedFolder)
+    internal IReadOnlyList<double[]> LoadShares(string sharedFolder)
     {
         string path = Resolve(sharedFolder, ResultPath);
         using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
@@ -104,7 +103,7 @@ public sealed record CkaRowsUnit(IReadOnlyList<string> Grams, IReadOnlyList<stri
             {
                 var values = new double[m * m];
                 for (int i = 0; i < values.Length; i++) values[i] = r.ReadDouble();
-                return tensor(values, [m, m]);
+                return values;
             }).ToList();
         }
         catch (EndOfStreamException e)
