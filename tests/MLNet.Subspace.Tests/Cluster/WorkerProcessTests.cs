@@ -102,14 +102,22 @@ public partial class WorkerProcessTests
         string firstName = await first.Ready();
         using var second = Start(1);
         string secondName = await second.Ready();
-        var (victim, survivorName) = killFirst ? (first, secondName) : (second, firstName);
+        var (victim, survivor, survivorName) = killFirst ? (first, second, secondName) : (second, first, firstName);
         if (hosts is not null) Assert.All(new[] { firstName, secondName }, (name, w) => Assert.StartsWith($"S{hosts[w].Address}:", name));
 
         using var client = await SubspaceCluster.ConnectAsync(SubspaceCluster.LoadConfiguration(config));
         var run = new ClusterUnitRunner(SubspaceCluster.Client(client), shared).RunAsync(units);
         string killedUnit = await victim.FirstStartedUnit(split ? "codes-" : "graph-").WaitAsync(TimeSpan.FromMinutes(2));
         victim.Kill();
-        var receipts = await run.WaitAsync(TimeSpan.FromMinutes(3));
+        IReadOnlyList<UnitReceipt> receipts;
+        try
+        {
+            receipts = await run.WaitAsync(TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The run did not finish within 3 minutes of killing a worker; the survivor printed:\n{survivor.Output}", e);
+        }
 
         await new LocalUnitRunner(local).RunAsync(localUnits);
         Assert.Equal(units.Select(u => u.Id), receipts.Select(r => r.UnitId));
@@ -167,6 +175,15 @@ public partial class WorkerProcessTests
         }
 
         public Task<string> Ready() => Await(ReadyLine(), TimeSpan.FromMinutes(2));
+
+        /// <summary>Every line the worker printed so far.</summary>
+        public string Output
+        {
+            get
+            {
+                lock (_lines) return string.Join("\n", _lines);
+            }
+        }
 
         /// <summary>The id of the first unit whose id starts with <paramref name="kind"/> that the worker started.</summary>
         public Task<string> FirstStartedUnit(string kind) => Await(StartedLine(), TimeSpan.FromMinutes(2), kind);
