@@ -75,7 +75,9 @@ public partial class WorkerProcessTests
     {
         string shared = temp.File("shared"), local = temp.File("local");
         var ssc = new SscOptions { Solver = split ? SscSolver.Omp : SscSolver.Admm };
-        var (count, n, d) = split ? (2, 8_000, 32) : (10, 400, 80);
+        // Units of a second or more, so that the unit the victim started is still in flight when the kill lands (the test
+        // host's threads can lag under the suite's load).
+        var (count, n, d) = split ? (2, 8_000, 32) : (8, 1_200, 80);
         var layers = ClusterUnitRunnerTests.WriteLayers(shared, count, n, d, ssc);
         var localUnits = ClusterUnitRunnerTests.WriteLayers(local, count, n, d, ssc);
         var units = LayerGraphUnit.Plan(layers, shared, split ? 3 : 1);
@@ -107,8 +109,10 @@ public partial class WorkerProcessTests
 
         using var client = await SubspaceCluster.ConnectAsync(SubspaceCluster.LoadConfiguration(config));
         var run = new ClusterUnitRunner(SubspaceCluster.Client(client), shared).RunAsync(units);
-        string killedUnit = await victim.FirstStartedUnit(split ? "codes-" : "graph-").WaitAsync(TimeSpan.FromMinutes(2));
+        await victim.FirstStartedUnit(split ? "codes-" : "graph-").WaitAsync(TimeSpan.FromMinutes(2));
         victim.Kill();
+        var inFlight = victim.UnitsInFlight();
+        Assert.True(inFlight.Count > 0, $"the killed worker had finished every unit it started:\n{victim.Output}");
         IReadOnlyList<UnitReceipt> receipts;
         try
         {
@@ -121,7 +125,7 @@ public partial class WorkerProcessTests
 
         await new LocalUnitRunner(local).RunAsync(localUnits);
         Assert.Equal(units.Select(u => u.Id), receipts.Select(r => r.UnitId));
-        Assert.Equal(survivorName, receipts.Single(r => r.UnitId == killedUnit).Worker); // the unit in flight on the killed worker was redone
+        Assert.All(inFlight, id => Assert.Equal(survivorName, receipts.Single(r => r.UnitId == id).Worker)); // the units in flight on the killed worker were redone
         Assert.All(receipts, r => Assert.Contains(r.Worker, new[] { firstName, secondName }));
         foreach (var unit in layers)
             Assert.Equal(File.ReadAllBytes(Path.Combine(local, unit.ResultPath)), File.ReadAllBytes(Path.Combine(shared, unit.ResultPath)));
@@ -142,8 +146,11 @@ public partial class WorkerProcessTests
     [GeneratedRegex(@"^worker (\S+) ready")]
     private static partial Regex ReadyLine();
 
-    [GeneratedRegex(@"unit ((?:graph|gram|codes)-[0-9a-f]+) \(.+?\) started")]
+    [GeneratedRegex(@"unit ((?:graph|gram|codes|cka)-[0-9a-f]+) \(.+?\) started")]
     private static partial Regex StartedLine();
+
+    [GeneratedRegex(@"unit ((?:graph|gram|codes|cka)-[0-9a-f]+) \(.+?\) done by")]
+    private static partial Regex DoneLine();
 
     /// <summary>A <c>subspace worker</c> process and the lines it printed.</summary>
     private sealed class Worker : IDisposable
@@ -175,6 +182,16 @@ public partial class WorkerProcessTests
         }
 
         public Task<string> Ready() => Await(ReadyLine(), TimeSpan.FromMinutes(2));
+
+        /// <summary>The units the worker started and did not report done.</summary>
+        public IReadOnlyList<string> UnitsInFlight()
+        {
+            lock (_lines)
+            {
+                var done = _lines.Select(l => DoneLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
+                return _lines.Select(l => StartedLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).Where(id => !done.Contains(id)).ToList();
+            }
+        }
 
         /// <summary>Every line the worker printed so far.</summary>
         public string Output
