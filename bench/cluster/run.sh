@@ -3,7 +3,7 @@
 # loopback, then (1) COUNT trivial units (N = 4, d = 3) through the local runner and through the cluster: units per second;
 # (2) the cost of single units at activation shapes, executed in one process (for the sweep estimate); (3) a small demo
 # run locally and as a cluster client, timed, and its unit results compared byte for byte; (4, PARTS=split only) one large
-# layer (N = 10,000, d = 4,096) whole, then split into parts (4 Gram row blocks, 8 blocks of codes) locally and on the cluster.
+# layer (N = 10,000, d = 4,096 and 16,384) whole, then split into parts (4 Gram row blocks, 8 blocks of codes) locally and on the cluster.
 # Usage: [PARTS="trivial cost demo"] bench/cluster/run.sh OUT [COUNT=200]. Prints JSON lines (also in OUT/results.jsonl).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -30,7 +30,7 @@ has cost && for shape in "500 6272 omp" "1000 4096 omp" "1000 16384 omp" "1000 6
   # shellcheck disable=SC2086
   dotnet $BENCH cost "$OUT/shared" $shape | tee -a "$OUT/results.jsonl"
 done
-has split && dotnet $BENCH split "$OUT/cluster.json" "$OUT/shared" 10000 4096 8 | tee -a "$OUT/results.jsonl"
+has split && for d in 4096 16384; do dotnet $BENCH split "$OUT/cluster.json" "$OUT/shared" 10000 $d 8 | tee -a "$OUT/results.jsonl"; done
 DEMO="demo --model smallcnn-2-8 --epochs 2 --fraction 0.02 --probes-per-class 50 --solver omp --seed 5"
 has demo || exit 0
 # Alternating, twice each, since the shared machine's load drifts.
